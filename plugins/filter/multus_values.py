@@ -1,0 +1,50 @@
+# -*- coding: utf-8 -*-
+# Copyright: multihomed.rke2 contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+name: multus_values
+author: multihomed.rke2 contributors
+version_added: 0.1.0
+short_description: rke2-multus HelmChartConfig values the attachments need
+description:
+  - C(manifests.dhcpDaemonSet=true) when any attachment uses the dhcp IPAM (the CNI DHCP daemon on every node).
+  - C(rke2-whereabouts.enabled=true) when any attachment uses whereabouts IPAM.
+options:
+  _input:
+    description: The C(multihomed_networks) mapping.
+    type: dict
+    required: true
+"""
+
+EXAMPLES = r"""
+- name: Values for the rke2-multus HelmChartConfig
+  ansible.builtin.debug:
+    msg: "{{ multihomed_networks | multihomed.rke2.multus_values }}"
+"""
+
+RETURN = r"""
+_value:
+  description: Values for C(spec.valuesContent) of the HelmChartConfig C(kube-system/rke2-multus).
+  type: dict
+  sample:
+    manifests: {dhcpDaemonSet: true}
+    rke2-whereabouts: {enabled: false}
+"""
+
+from ansible_collections.multihomed.rke2.plugins.module_utils import network_model as nm
+from ansible_collections.multihomed.rke2.plugins.plugin_utils.model_adapter import filter_errors
+
+
+@filter_errors
+def multus_values(networks):
+    return nm.multus_values(networks)
+
+
+class FilterModule(object):
+    def filters(self):
+        return {"multus_values": multus_values}

@@ -1,0 +1,54 @@
+# -*- coding: utf-8 -*-
+# Copyright: multihomed.rke2 contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+name: node_ip
+author: multihomed.rke2 contributors
+version_added: 0.1.0
+short_description: A host's address on the cluster network, for RKE2's node-ip
+description:
+  - Returns the host's address on the network with C(purpose=cluster), never the address of the NIC holding the
+    default route.
+  - With DHCP on the cluster network the address is read from the host's gathered facts (C(ansible_facts)).
+positional: host_vars
+options:
+  _input:
+    description: The C(multihomed_networks) mapping.
+    type: dict
+    required: true
+  host_vars:
+    description: The host's variables, usually C(hostvars[inventory_hostname]).
+    type: dict
+    required: true
+"""
+
+EXAMPLES = r"""
+- name: node-ip for config.yaml
+  ansible.builtin.set_fact:
+    rke2_node_ip: "{{ multihomed_networks | multihomed.rke2.node_ip(hostvars[inventory_hostname]) }}"
+"""
+
+RETURN = r"""
+_value:
+  description: The IPv4 or IPv6 address, without prefix.
+  type: str
+"""
+
+from ansible_collections.multihomed.rke2.plugins.module_utils import network_model as nm
+from ansible_collections.multihomed.rke2.plugins.plugin_utils.model_adapter import filter_errors, host_info
+
+
+@filter_errors
+def node_ip(networks, host_vars):
+    facts = host_vars.get("ansible_facts") if host_vars is not None else None
+    return nm.node_ip(networks, host_info(host_vars), facts=facts)
+
+
+class FilterModule(object):
+    def filters(self):
+        return {"node_ip": node_ip}

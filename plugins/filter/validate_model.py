@@ -1,0 +1,67 @@
+# -*- coding: utf-8 -*-
+# Copyright: multihomed.rke2 contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+name: validate_model
+author: multihomed.rke2 contributors
+version_added: 0.1.0
+short_description: Validate the whole multihomed network model against every host
+description:
+  - Checks the networks and every attached host's C(multihomed_addresses) and C(multihomed_interfaces) at once,
+    before anything changes, and fails listing every problem with network, host and field.
+  - Checks include CIDRs and addresses, VLAN range, overlapping networks, exactly one cluster network, gateways and
+    IPAM ranges inside their CIDR and off the network/broadcast address, duplicate addresses, missing static
+    addresses, DHCP/static conflicts, two default routes on a host, attachment type/mode/IPAM, host-device without a
+    device, NAD names (DNS-1123, unique per namespace), cniVersion, and default routes on storage attachments.
+positional: hostvars, groups
+options:
+  _input:
+    description: The C(multihomed_networks) mapping.
+    type: dict
+    required: true
+  hostvars:
+    description: The C(hostvars) of the play.
+    type: dict
+    required: true
+  groups:
+    description: The C(groups) of the play.
+    type: dict
+    required: true
+"""
+
+EXAMPLES = r"""
+- name: Validate the network model once, before touching any host
+  ansible.builtin.set_fact:
+    multihomed_report: "{{ multihomed_networks | multihomed.rke2.validate_model(hostvars, groups) }}"
+  run_once: true
+"""
+
+RETURN = r"""
+_value:
+  description: What the model amounts to.
+  type: dict
+  contains:
+    networks: {description: Network names., type: list, elements: str}
+    cluster_network: {description: Name of the cluster network., type: str}
+    plans: {description: Host name to NIC plan (see the host_networks filter)., type: dict}
+    warnings: {description: Things to know that are not errors (DHCP daemon needed, ...)., type: list, elements: str}
+    multus: {description: "Optional Multus parts needed: C(dhcp_daemon), C(whereabouts).", type: dict}
+"""
+
+from ansible_collections.multihomed.rke2.plugins.module_utils import network_model as nm
+from ansible_collections.multihomed.rke2.plugins.plugin_utils.model_adapter import filter_errors, inventory_hosts
+
+
+@filter_errors
+def validate_model(networks, hostvars, groups):
+    return nm.validate(networks, inventory_hosts(networks, hostvars, groups))
+
+
+class FilterModule(object):
+    def filters(self):
+        return {"validate_model": validate_model}

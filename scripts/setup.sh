@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Idempotent machine set-up for developing and testing multihomed.rke2 (Debian 12, root).
+# Every step checks whether it is already done, so a second run takes seconds.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+PYTHON=${PYTHON:-/usr/bin/python3}
+CACHE=${MULTIHOMED_CACHE:-/var/cache/multihomed-rke2}
+IMAGE=${MULTIHOMED_IMAGE:-localhost/multihomed-rke2-node:bookworm}
+APT_PACKAGES=(podman runc debootstrap containernetworking-plugins netplan.io iputils-ping dnsmasq-base
+  etcd-server golang-1.19-go rsync golang-github-modern-go-reflect2-dev python3-venv make openssl jq)
+
+step() { printf '\n== setup: %s\n' "$*"; }
+t0=$(date +%s)
+
+step "Debian packages"
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  echo "installed: ${missing[*]}"
+else
+  echo "all present"
+fi
+
+step "podman configuration (ulimits, cgroups, netavark, 198.18.0.0/24 default subnet)"
+nofile=$(ulimit -Hn)
+[ "$nofile" = unlimited ] && nofile=1048576
+mkdir -p /etc/containers
+conf=$(cat <<CONF
+# Written by multihomed.rke2 scripts/setup.sh
+[containers]
+default_ulimits = ["nofile=${nofile}:${nofile}", "nproc=32768:32768"]
+[network]
+network_backend = "netavark"
+default_subnet = "198.18.0.0/24"
+[engine]
+runtime = "runc"
+CONF
+)
+if [ "$(cat /etc/containers/containers.conf 2>/dev/null)" != "$conf" ]; then
+  printf '%s\n' "$conf" > /etc/containers/containers.conf
+  echo "written"
+else
+  echo "unchanged"
+fi
+
+step "Python virtualenv (.venv) from requirements.txt"
+stamp=.venv/.requirements.sha256
+want=$(sha256sum requirements.txt | cut -d' ' -f1)
+if [ ! -x .venv/bin/python ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+  [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
+  .venv/bin/pip install -q --upgrade pip
+  .venv/bin/pip install -q -r requirements.txt
+  echo "$want" > "$stamp"
+  echo "installed"
+else
+  echo "up to date"
+fi
+
+step "node image $IMAGE (debootstrap + podman import, cached)"
+if ! podman image exists "$IMAGE"; then
+  rootfs=$(mktemp -d /var/tmp/multihomed-rootfs.XXXX)
+  debootstrap --variant=minbase \
+    --include=python3,systemd,systemd-sysv,udev,dbus,iproute2,sudo,netplan.io,iputils-ping,procps,kmod,iptables,ca-certificates,python3-apt,network-manager,libpam-systemd,dnsmasq-base,containernetworking-plugins \
+    bookworm "$rootfs" http://deb.debian.org/debian >/dev/null \
+    || { tail -n 30 "$rootfs/debootstrap/debootstrap.log" >&2; exit 1; }
+  # NetworkManager is installed for the NM backend tests but off by default: netplan + networkd is the default.
+  chroot "$rootfs" systemctl disable NetworkManager NetworkManager-wait-online >/dev/null 2>&1 || true
+  chroot "$rootfs" systemctl enable systemd-networkd >/dev/null 2>&1 || true
+  rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/*
+  tar -C "$rootfs" -c . | podman import --change 'CMD ["/sbin/init"]' --change 'STOPSIGNAL SIGRTMIN+3' - "$IMAGE" >/dev/null
+  rm -rf "$rootfs"
+  echo "built"
+else
+  echo "present"
+fi
+
+step "ansible-test get-pip stand-in (ensurepip in a subprocess, then pip install)"
+mkdir -p ~/.ansible/test/cache
+for ver in 24_2 24_3 25_0 25_1 25_2 25_3; do
+  cp scripts/get_pip_standin.py ~/.ansible/test/cache/get_pip_${ver}.py
+done
+echo "in place"
+
+echo
+echo "setup done in $(( $(date +%s) - t0 )) s"

@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# The test runner behind `make test`: every stage runs, each is timed, any failure fails the whole run.
+#   scripts/test.sh all|lint|sanity|units|pytest|molecule
+set -uo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+export PATH="$ROOT/.venv/bin:$PATH" ANSIBLE_CONFIG="$ROOT/ansible.cfg" ANSIBLE_FORCE_COLOR=0 PY_COLORS=0
+OUT=$ROOT/tests/output
+LOGS=$OUT/logs
+mkdir -p "$LOGS"
+declare -a SUMMARY=()
+FAILED=0
+
+run_stage() {  # name, command...
+  local name=$1; shift
+  local t0 rc log=$LOGS/$name.log
+  printf '\n===== stage %s: %s\n' "$name" "$*"
+  t0=$(date +%s)
+  "$@" 2>&1 | tee "$log"
+  rc=${PIPESTATUS[0]}
+  local dt=$(( $(date +%s) - t0 ))
+  if [ "$rc" -eq 0 ]; then SUMMARY+=("ok    ${name} (${dt}s)"); else SUMMARY+=("FAIL  ${name} (${dt}s, exit ${rc}, log ${log#"$ROOT"/})"); FAILED=1; fi
+}
+
+collection_copy() {
+  # ansible-test needs the collection at .../ansible_collections/multihomed/rke2: copy the tracked tree there.
+  local dest=$OUT/ansible_collections/multihomed/rke2
+  mkdir -p "$dest"
+  git ls-files -z --cached --others --exclude-standard | grep -zv '^\.collections/' \
+    | rsync -a --delete --from0 --files-from=- ./ "$dest/"
+  # ansible-test lints only what git tracks when it sees a repository: give the copy its own.
+  (cd "$dest" && { [ -d .git ] || git init -q; } && git add -A && git -c user.email=ci@local -c user.name=ci commit -qm tree --allow-empty >/dev/null)
+  echo "$dest"
+}
+
+lint() {
+  yamllint -s . && ansible-lint --profile production
+}
+
+sanity() {
+  local dest; dest=$(collection_copy) || return 1
+  (cd "$dest" && ansible-test sanity --venv --python 3.11 --color no --exclude tests/output/)
+}
+
+units() {
+  local dest; dest=$(collection_copy) || return 1
+  (cd "$dest" && ansible-test units --venv --python 3.11 --color no)
+}
+
+pytests() {
+  pytest -p no:cacheprovider -o junit_family=xunit2 --junitxml="$OUT/pytest.xml" tests/integration
+}
+
+molecule_all() {
+  molecule test --all
+}
+
+stage=${1:-all}
+T0=$(date +%s)
+case "$stage" in
+  lint) run_stage lint lint ;;
+  sanity) run_stage sanity sanity ;;
+  units) run_stage units units ;;
+  pytest) run_stage pytest pytests ;;
+  molecule) run_stage molecule molecule_all ;;
+  all)
+    run_stage lint lint
+    run_stage sanity sanity
+    run_stage units units
+    run_stage pytest pytests
+    run_stage molecule molecule_all
+    ;;
+  *) echo "usage: $0 all|lint|sanity|units|pytest|molecule" >&2; exit 2 ;;
+esac
+
+printf '\n===== summary (%ss in all)\n' "$(( $(date +%s) - T0 ))"
+for line in "${SUMMARY[@]}"; do echo "$line"; done
+passed=0; failed=0
+for f in "$LOGS"/units.log "$LOGS"/pytest.log; do
+  [ -f "$f" ] || continue
+  line=$(grep -E '^=+ .*(passed|failed|error).* in [0-9.]+s' "$f" | tail -n 1)
+  [ -n "$line" ] || continue
+  echo "$(basename "$f" .log): $line"
+  p=$(grep -oE '[0-9]+ passed' <<<"$line" | grep -oE '[0-9]+'); f1=$(grep -oE '[0-9]+ (failed|errors?)' <<<"$line" | awk '{s+=$1} END {print s+0}')
+  passed=$((passed + ${p:-0})); failed=$((failed + ${f1:-0}))
+done
+echo "total: ${passed} passed, ${failed} failed"
+exit "$FAILED"
