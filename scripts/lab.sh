@@ -68,7 +68,7 @@ gateway() {
   if ! podman exec mh-gw systemctl is-active -q lab-dnsmasq 2>/dev/null; then
     podman exec mh-gw systemd-run --unit lab-dnsmasq --quiet \
       dnsmasq --keep-in-foreground --no-resolv --no-hosts --port=0 --interface=ens224 --interface=ens256 \
-      --bind-interfaces --dhcp-leasefile=/run/lab-dnsmasq.leases --dhcp-authoritative "${ranges[@]}"
+      --bind-interfaces --dhcp-leasefile=/run/lab-dnsmasq.leases --dhcp-authoritative --dhcp-option=3 "${ranges[@]}"
   fi
 }
 
