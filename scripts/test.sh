@@ -54,7 +54,7 @@ units() {
 }
 
 pytests() {
-  pytest -p no:cacheprovider -o junit_family=xunit2 --junitxml="$OUT/pytest.xml" tests/integration
+  pytest -p no:cacheprovider -o junit_family=xunit2 --junitxml="$OUT/pytest.xml"
 }
 
 molecule_all() {

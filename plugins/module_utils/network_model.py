@@ -783,8 +783,8 @@ def network_selection(items, namespace=None):
             iface = None
             if "@" in text:
                 text, iface = text.split("@", 1)
-            ns, _, nm = text.rpartition("/")
-            item = {"name": nm, "namespace": ns or None, "interface": iface}
+            ns, dummy, nad = text.rpartition("/")
+            item = {"name": nad, "namespace": ns or None, "interface": iface}
         if not isinstance(item, dict) or not item.get("name"):
             errors.add(None, field, "must be a name or a mapping with 'name'")
             continue

@@ -15,7 +15,7 @@ import time
 
 import pytest
 
-from cni import CNI_PATH, Netns, cni, sh, veth
+from cni import CNI_PATH, Netns, cni, veth
 
 from ansible_collections.multihomed.rke2.plugins.filter.cni_config import cni_config
 from ansible_collections.multihomed.rke2.plugins.filter.nad_manifests import nad_manifests
@@ -83,7 +83,7 @@ def lab(tmp_path_factory):
             os.unlink("/run/cni/dhcp.sock")
         procs.append(subprocess.Popen([os.path.join(CNI_PATH, "dhcp"), "daemon"],
                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-        for _ in range(50):
+        for dummy in range(50):
             if os.path.exists("/run/cni/dhcp.sock"):
                 break
             time.sleep(0.1)

@@ -291,9 +291,12 @@ def test_multus_2018_macvlan_conf():
     }
     assert nm.cni_config(nets, "macvlan") == {
         "cniVersion": "0.3.0", "name": "macvlan-conf", "type": "macvlan", "master": "eth2", "mode": "bridge",
-        "ipam": {"type": "host-local", "ranges": [[{"subnet": "10.40.40.0/24", "rangeStart": "10.40.40.1",
-                                                     "rangeEnd": "10.40.40.100"}]],
-                 "routes": [{"dst": "0.0.0.0/0"}]}}
+        "ipam": {
+            "type": "host-local",
+            "ranges": [[{"subnet": "10.40.40.0/24", "rangeStart": "10.40.40.1", "rangeEnd": "10.40.40.100"}]],
+            "routes": [{"dst": "0.0.0.0/0"}],
+        },
+    }
     assert nm.nad_manifests(nets)[0]["metadata"] == {
         "name": "macvlan-conf", "namespace": "default", "labels": {"app.kubernetes.io/managed-by": "multihomed.rke2"}}
 

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# `make lab` after the lab is up: local API server, site.yml, pod-network proof, summary.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PWD/.venv/bin:$PATH" ANSIBLE_CONFIG="$PWD/ansible.cfg"
+STATE=/run/multihomed-rke2/lab
+mkdir -p "$STATE"
+chmod 0700 "$STATE"
+
+echo "== cluster API: local kube-apiserver"
+KUBECONFIG_FILE=$(scripts/kube-apiserver.sh start | tail -n 1)
+ansible-playbook tests/lab/api_prepare.yml -e "multihomed_kubeconfig=$KUBECONFIG_FILE" >/dev/null
+
+if [ ! -s "$STATE/secrets.yml" ]; then
+  (umask 077; printf 'rke2_token: "%s"\n' "$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')" > "$STATE/secrets.yml")
+fi
+
+echo "== site.yml on the lab"
+t0=$(date +%s)
+ansible-playbook -i inventories/lab site.yml -e "multihomed_kubeconfig=$KUBECONFIG_FILE" -e "@$STATE/secrets.yml" \
+  | tee "$STATE/site.log"
+t_site=$(( $(date +%s) - t0 ))
+
+echo "== pod networks, as Multus would attach them"
+ansible-playbook -i inventories/lab tests/lab/prove_pod_networks.yml -e "multihomed_kubeconfig=$KUBECONFIG_FILE" \
+  | tee "$STATE/prove.log" | grep -E '^(PLAY RECAP|TASK \[Summary|ok:|failed:|fatal:)|"msg"|^    |^  - ' || true
+
+echo
+echo "================ summary ================"
+echo "site.yml: ${t_site}s; recap:"
+sed -n '/^PLAY RECAP/,$p' "$STATE/site.log" | tail -n +2 | sed 's/^/  /'
+echo "NICs per host:"
+scripts/lab.sh status | sed 's/^/  /'
+echo "pod attachments (from the proof):"
+sed -n '/TASK \[Summary/,/^$/p' "$STATE/prove.log" | grep -E '^\s+"|msg' | sed 's/^/  /' || true
+if grep -qE 'failed=[1-9]|unreachable=[1-9]' "$STATE/site.log" "$STATE/prove.log"; then
+  echo "RESULT: FAILED (see $STATE/site.log and $STATE/prove.log)"; exit 1
+fi
+echo "RESULT: OK (run make lab again: site.yml reports changed=0)"

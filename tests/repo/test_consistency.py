@@ -1,0 +1,108 @@
+# -*- coding: utf-8 -*-
+"""The repository keeps its promises: docs in step with specs, defaults with argument specs, a collection that
+builds and installs offline, inventories that validate, an execution environment that ansible-builder accepts."""
+import glob
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BIN = os.path.dirname(sys.executable)
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
+
+import gen_variables_doc  # noqa: E402
+
+ROLES = sorted(os.path.basename(os.path.dirname(os.path.dirname(p)))
+               for p in glob.glob(os.path.join(ROOT, "roles", "*", "meta", "argument_specs.yml")))
+ENV = dict(os.environ, ANSIBLE_CONFIG=os.path.join(ROOT, "ansible.cfg"), ANSIBLE_FORCE_COLOR="0",
+           PATH=BIN + os.pathsep + os.environ.get("PATH", ""))
+
+
+def run(*args, cwd=ROOT, env=None):
+    return subprocess.run(list(args), cwd=cwd, env=env or ENV, capture_output=True, text=True, check=False)
+
+
+def test_variables_doc_in_step_with_argument_specs():
+    with open(os.path.join(ROOT, "docs", "variables.md")) as f:
+        assert f.read() == gen_variables_doc.render(), "run scripts/gen_variables_doc.py --write"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_defaults_match_argument_specs(role):
+    with open(os.path.join(ROOT, "roles", role, "meta", "argument_specs.yml")) as f:
+        spec = yaml.safe_load(f)["argument_specs"]["main"]["options"]
+    path = os.path.join(ROOT, "roles", role, "defaults", "main.yml")
+    defaults = {}
+    if os.path.exists(path):
+        with open(path) as f:
+            defaults = yaml.safe_load(f) or {}
+    assert sorted(defaults) == sorted(k for k in spec if "default" in spec[k] or k in defaults), role
+    for key, value in defaults.items():
+        assert spec[key].get("default") == value, "%s: default of %s differs between defaults/ and argument_specs" % (role, key)
+    private = [k for k in defaults if not k.startswith(role + "_")]
+    assert not private, "%s: public variables must carry the role prefix: %s" % (role, private)
+
+
+def test_collection_builds_and_installs_offline(tmp_path):
+    res = run(os.path.join(BIN, "ansible-galaxy"), "collection", "build", "--output-path", str(tmp_path), ".")
+    assert res.returncode == 0, res.stderr
+    tarball = glob.glob(str(tmp_path / "multihomed-rke2-*.tar.gz"))
+    assert len(tarball) == 1
+    names = run("tar", "tzf", tarball[0]).stdout.split()
+    assert "plugins/module_utils/network_model.py" in names
+    assert not [n for n in names if n.startswith((".venv", ".collections", "tests/output"))]
+    dest = tmp_path / "installed"
+    env = dict(ENV, ANSIBLE_CONFIG="/dev/null")
+    res = run(os.path.join(BIN, "ansible-galaxy"), "collection", "install", "--no-deps", "-p", str(dest), tarball[0],
+              env=env)
+    assert res.returncode == 0, res.stderr
+    env["ANSIBLE_COLLECTIONS_PATH"] = str(dest)
+    listing = run(os.path.join(BIN, "ansible-doc"), "-t", "filter", "-l", "multihomed.rke2", env=env)
+    assert listing.returncode == 0, listing.stderr
+    for name in ("canal_values", "cni_config", "host_networks", "nad_manifests", "network_selection", "node_ip",
+                 "validate_model", "multus_values"):
+        assert "multihomed.rke2.%s" % name in listing.stdout
+    modules = run(os.path.join(BIN, "ansible-doc"), "-l", "multihomed.rke2", env=env)
+    assert "multihomed.rke2.network_attachment" in modules.stdout, modules.stdout + modules.stderr
+    doc = run(os.path.join(BIN, "ansible-doc"), "-t", "filter", "multihomed.rke2.canal_values", env=env)
+    assert doc.returncode == 0 and "regexIface" in doc.stdout
+    syntax = run(os.path.join(BIN, "ansible-playbook"), "--syntax-check", "-i", os.path.join(ROOT, "inventories", "example"),
+                 "multihomed.rke2.site", env=env, cwd=str(tmp_path))
+    assert syntax.returncode == 0, syntax.stdout + syntax.stderr
+
+
+@pytest.mark.parametrize("inventory", ["example", "lab"])
+def test_inventory_syntax_and_model(inventory):
+    inv = os.path.join(ROOT, "inventories", inventory)
+    res = run(os.path.join(BIN, "ansible-playbook"), "--syntax-check", "-i", inv, "site.yml")
+    assert res.returncode == 0, res.stdout + res.stderr
+    res = run(os.path.join(BIN, "ansible-playbook"), "-i", inv, "playbooks/preflight.yml")
+    assert res.returncode == 0, res.stdout + res.stderr
+    assert "failed=0" in res.stdout
+
+
+def test_preflight_names_the_culprit(tmp_path):
+    bad = tmp_path / "bad.yml"
+    bad.write_text("multihomed_addresses:\n  cluster: 172.16.41.9\n")
+    res = run(os.path.join(BIN, "ansible-playbook"), "-i", os.path.join(ROOT, "inventories", "example"),
+              "-e", "@%s" % bad, "playbooks/preflight.yml")
+    assert res.returncode != 0
+    assert "network 'cluster', host 'multi-homed-cpl-1': multihomed_addresses 172.16.41.9 is outside cidr 172.16.40.0/24" \
+        in res.stdout
+
+
+def test_execution_environment_definition(tmp_path):
+    builder = os.path.join(BIN, "ansible-builder")
+    res = run(builder, "create", "-f", "execution-environment.yml", "-c", str(tmp_path / "context"))
+    assert res.returncode == 0, res.stdout + res.stderr
+    containerfile = (tmp_path / "context" / "Containerfile").read_text()
+    assert "ansible-galaxy" in containerfile
+    reqs = (tmp_path / "context" / "_build" / "requirements.txt").read_text()
+    assert "netaddr" in reqs and "kubernetes" in reqs
+    galaxy = yaml.safe_load((tmp_path / "context" / "_build" / "requirements.yml").read_text())
+    names = [c["name"] for c in galaxy["collections"]]
+    assert {"kubernetes.core", "ansible.utils", "community.general", "ansible.posix"} <= set(names)
