@@ -1,8 +1,7 @@
-#!/usr/bin/env python3
 """Generate docs/variables.md from every role's meta/argument_specs.yml.
 
-  gen_variables_doc.py          print the document
-  gen_variables_doc.py --write  write docs/variables.md
+  python3 scripts/gen_variables_doc.py          print the document
+  python3 scripts/gen_variables_doc.py --write  write docs/variables.md
 tests/repo/test_consistency.py fails when docs/variables.md is not what this prints.
 """
 import glob
@@ -43,8 +42,8 @@ def options_rows(options, prefix=""):
             kind = "list of %s" % spec["elements"]
         req = "yes" if spec.get("required") else ""
         choices = " Choices: %s." % ", ".join("`%s`" % c for c in spec["choices"]) if spec.get("choices") else ""
-        rows.append("| `%s%s` | %s | %s | %s | %s%s |" % (prefix, name, kind, req, default_text(spec),
-                                                       cell(spec.get("description")), choices))
+        row = (prefix + name, kind, req, default_text(spec), cell(spec.get("description")), choices)
+        rows.append("| `%s` | %s | %s | %s | %s%s |" % row)
         if spec.get("options"):
             rows.extend(options_rows(spec["options"], prefix="%s%s." % (prefix, name)))
     return rows

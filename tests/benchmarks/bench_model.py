@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Render the plan for 1,000 hosts x 8 networks and print the time (target: under 2 s on one core).
 
 Covers what a site.yml run computes from the model: whole-model validation with every host's NIC plan,

@@ -3,7 +3,6 @@
 builds and installs offline, inventories that validate, an execution environment that ansible-builder accepts."""
 import glob
 import os
-import shutil
 import subprocess
 import sys
 
@@ -56,8 +55,10 @@ def test_collection_builds_and_installs_offline(tmp_path):
     assert "plugins/module_utils/network_model.py" in names
     assert not [n for n in names if n.startswith((".venv", ".collections", "tests/output"))]
     dest = tmp_path / "installed"
-    env = dict(ENV, ANSIBLE_CONFIG="/dev/null")
-    res = run(os.path.join(BIN, "ansible-galaxy"), "collection", "install", "--no-deps", "-p", str(dest), tarball[0],
+    empty_cfg = tmp_path / "ansible.cfg"
+    empty_cfg.write_text("[defaults]\n")
+    env = dict(ENV, ANSIBLE_CONFIG=str(empty_cfg))
+    res = run(os.path.join(BIN, "ansible-galaxy"), "collection", "install", "--no-deps", "--force", "-p", str(dest), tarball[0],
               env=env)
     assert res.returncode == 0, res.stderr
     env["ANSIBLE_COLLECTIONS_PATH"] = str(dest)

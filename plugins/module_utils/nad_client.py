@@ -1,0 +1,337 @@
+# -*- coding: utf-8 -*-
+# Copyright: multihomed.rke2 contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Apply NetworkAttachmentDefinitions over one API connection (the logic behind the network_attachment module).
+
+Order of work: validate every definition (nad_model, no I/O) -> connect with kubernetes.core's auth options ->
+check the NAD CRD is served -> check (or create) the namespaces -> list the NADs of each namespace once -> create,
+patch or delete what differs (server-side dry-run in check mode) -> prune managed leftovers.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import copy
+import json
+import traceback
+
+from ansible.module_utils.basic import missing_required_lib
+from ansible.module_utils.common.text.converters import to_native
+
+from ansible_collections.multihomed.rke2.plugins.module_utils import nad_model
+from ansible_collections.multihomed.rke2.plugins.module_utils.network_model import (
+    MANAGED_LABEL,
+    MANAGED_VALUE,
+    NAD_API_VERSION,
+    ModelError,
+)
+
+try:
+    from ansible_collections.kubernetes.core.plugins.module_utils.args_common import AUTH_ARG_SPEC
+    from ansible_collections.kubernetes.core.plugins.module_utils.k8s.client import get_api_client
+
+    HAS_K8S_CORE = True
+    K8S_CORE_IMPORT_ERROR = None
+except ImportError:  # pragma: no cover - reported by the module
+    AUTH_ARG_SPEC = {}
+    get_api_client = None
+    HAS_K8S_CORE = False
+    K8S_CORE_IMPORT_ERROR = traceback.format_exc()
+
+try:
+    from kubernetes.dynamic.exceptions import DynamicApiError, ResourceNotFoundError
+
+    HAS_KUBERNETES = True
+    KUBERNETES_IMPORT_ERROR = None
+except ImportError:  # pragma: no cover - reported by the module
+    class DynamicApiError(Exception):  # stand-ins so that except clauses stay valid without the client
+        pass
+
+    class ResourceNotFoundError(Exception):
+        pass
+
+    HAS_KUBERNETES = False
+    KUBERNETES_IMPORT_ERROR = traceback.format_exc()
+
+try:
+    from urllib3.exceptions import HTTPError as Urllib3HTTPError
+except ImportError:  # pragma: no cover
+    class Urllib3HTTPError(Exception):
+        pass
+
+CRD_MISSING = ("NetworkAttachmentDefinition CRD (k8s.cni.cncf.io/v1) is not installed: is Multus enabled? "
+               "(RKE2: cni: [multus, canal] in config.yaml; the rke2-multus chart installs the CRD)")
+DRY_RUN = "All"
+
+ARGUMENT_SPEC = dict(
+    definitions=dict(type="list", elements="dict", default=[]),
+    state=dict(type="str", default="present", choices=["present", "absent"]),
+    prune=dict(type="bool", default=False),
+    prune_namespaces=dict(type="list", elements="str", default=[]),
+    create_namespaces=dict(type="bool", default=False),
+)
+
+
+def argument_spec():
+    """The module's argspec: kubernetes.core's auth options plus ours."""
+    spec = copy.deepcopy(AUTH_ARG_SPEC)
+    spec.update(copy.deepcopy(ARGUMENT_SPEC))
+    return spec
+
+
+class NadError(Exception):
+    """A failure with a message meant for the user (and optional details for the result)."""
+
+    def __init__(self, msg, **details):
+        super(NadError, self).__init__(msg)
+        self.msg = msg
+        self.details = details
+
+
+def _api_message(exc):
+    body = getattr(exc, "body", None)
+    if isinstance(body, bytes):
+        body = body.decode("utf-8", "replace")
+    try:
+        return json.loads(body).get("message") or to_native(exc)
+    except (TypeError, ValueError, AttributeError):
+        return getattr(exc, "reason", None) or to_native(exc)
+
+
+def _api_details_kind(exc):
+    body = getattr(exc, "body", None)
+    if isinstance(body, bytes):
+        body = body.decode("utf-8", "replace")
+    try:
+        return (json.loads(body).get("details") or {}).get("kind")
+    except (TypeError, ValueError, AttributeError):
+        return None
+
+
+def api_error(exc, doing):
+    """NadError from an API exception, with the plain-language cause for the common statuses."""
+    status = getattr(exc, "status", None)
+    message = _api_message(exc)
+    if status == 401:
+        return NadError("authentication to the Kubernetes API failed (401 Unauthorized) while %s: check kubeconfig, "
+                        "context, api_key or client certificates (%s)" % (doing, message), status=status)
+    if status == 404 and _api_details_kind(exc) == "namespaces":
+        return NadError("the namespace does not exist while %s (%s): create it first or set create_namespaces: true"
+                        % (doing, message), status=status)
+    if status == 403:
+        return NadError("the Kubernetes API refused %s (403 Forbidden): the credentials lack RBAC permission (%s)"
+                        % (doing, message), status=status)
+    return NadError("Kubernetes API error while %s: %s %s" % (doing, status, message), status=status)
+
+
+class NadClient(object):
+    """The few API calls the module needs, on one kubernetes.core dynamic client."""
+
+    def __init__(self, params):
+        try:
+            self.k8s = get_api_client(module=None, **params)
+        except Urllib3HTTPError as exc:
+            raise NadError("cannot reach the Kubernetes API: %s" % to_native(exc))
+        except DynamicApiError as exc:
+            raise api_error(exc, "discovering the API")
+        except Exception as exc:  # kubeconfig errors come in many types
+            raise NadError("could not create a Kubernetes API client: %s" % to_native(exc))
+        self.host = getattr(self.k8s.configuration, "host", "?")
+        self.nads = self._resource(NAD_API_VERSION, nad_model.NAD_KIND, CRD_MISSING)
+        self.namespaces = self._resource("v1", "Namespace", "the core v1 Namespace API is not served")
+
+    def _resource(self, api_version, kind, missing):
+        try:
+            return self.k8s.resource(kind, api_version)
+        except ResourceNotFoundError:
+            raise NadError(missing)
+        except DynamicApiError as exc:
+            raise api_error(exc, "discovering %s %s" % (api_version, kind))
+        except Urllib3HTTPError as exc:
+            raise NadError("cannot reach the Kubernetes API at %s: %s" % (self.host, to_native(exc)))
+
+    def call(self, doing, func, *args, **kwargs):
+        try:
+            result = func(*args, **kwargs)
+        except DynamicApiError as exc:
+            raise api_error(exc, doing)
+        except Urllib3HTTPError as exc:
+            raise NadError("cannot reach the Kubernetes API at %s while %s: %s" % (self.host, doing, to_native(exc)))
+        return result.to_dict() if hasattr(result, "to_dict") else result
+
+    def namespace_exists(self, name):
+        try:
+            self.namespaces.get(name=name)
+        except DynamicApiError as exc:
+            if getattr(exc, "status", None) == 404:
+                return False
+            if getattr(exc, "status", None) == 403:
+                return None  # may not read namespaces: let the NAD calls tell
+            raise api_error(exc, "reading namespace %s" % name)
+        except Urllib3HTTPError as exc:
+            raise NadError("cannot reach the Kubernetes API at %s: %s" % (self.host, to_native(exc)))
+        return True
+
+    def create_namespace(self, name, dry_run):
+        body = {"apiVersion": "v1", "kind": "Namespace",
+                "metadata": {"name": name, "labels": {MANAGED_LABEL: MANAGED_VALUE}}}
+        return self.call("creating namespace %s" % name, self.namespaces.create, body=body,
+                         dry_run=DRY_RUN if dry_run else None)
+
+    def list_nads(self, namespace, managed_only=False):
+        kwargs = {"namespace": namespace}
+        if managed_only:
+            kwargs["label_selector"] = nad_model.MANAGED_SELECTOR
+        try:
+            result = self.call("listing NetworkAttachmentDefinitions in %s" % namespace, self.nads.get, **kwargs)
+        except NadError as exc:
+            # Listing a served custom resource in any namespace answers 200: a 404 means the CRD is gone
+            # (the discovery cache still had it).
+            if exc.details.get("status") == 404:
+                raise NadError(CRD_MISSING)
+            raise
+        return result.get("items") or []
+
+    def create(self, desired, dry_run):
+        return self.call("creating NetworkAttachmentDefinition %s" % nad_model.key_of(desired), self.nads.create,
+                         body=desired, namespace=desired["metadata"]["namespace"],
+                         dry_run=DRY_RUN if dry_run else None)
+
+    def patch(self, desired, dry_run):
+        meta = desired["metadata"]
+        return self.call("updating NetworkAttachmentDefinition %s" % nad_model.key_of(desired), self.nads.patch,
+                         body=nad_model.merge_patch(desired), name=meta["name"], namespace=meta["namespace"],
+                         content_type="application/merge-patch+json", dry_run=DRY_RUN if dry_run else None)
+
+    def delete(self, live, dry_run):
+        meta = live["metadata"]
+        return self.call("deleting NetworkAttachmentDefinition %s" % nad_model.key_of(live), self.nads.delete,
+                         name=meta["name"], namespace=meta["namespace"], dry_run=DRY_RUN if dry_run else None)
+
+
+def _entry(obj, action, changes=None):
+    meta = obj["metadata"]
+    entry = {"name": meta["name"], "namespace": meta["namespace"], "action": action,
+             "changed": action in ("created", "updated", "deleted")}
+    if changes:
+        entry["changes"] = changes
+    return entry
+
+
+def _diff(key, before, after):
+    return {"before": nad_model.trim(before), "after": nad_model.trim(after),
+            "before_header": "%s (live)" % key, "after_header": "%s (desired)" % key}
+
+
+def apply_definitions(params, check_mode, client_factory=NadClient, warn=None):
+    """Do the work; return the module result (without 'diff' filtering). Raises ModelError or NadError."""
+    warn = warn or (lambda msg: None)
+    state = params["state"]
+    desired = nad_model.validate_definitions(params["definitions"] or [])
+    bad_ns = [ns for ns in params.get("prune_namespaces") or [] if not nad_model.is_dns1123_label(ns)]
+    if bad_ns:
+        verb = "is" if len(bad_ns) == 1 else "are"
+        raise ModelError(["prune_namespaces: %s %s not DNS-1123 label(s)" % (", ".join(map(repr, bad_ns)), verb)])
+    prune = params["prune"] and state == "present"
+    if params["prune"] and state == "absent":
+        warn("prune is ignored with state=absent: the listed definitions are deleted, nothing else")
+    namespaces = []
+    for obj in desired:
+        if obj["metadata"]["namespace"] not in namespaces:
+            namespaces.append(obj["metadata"]["namespace"])
+    prune_only = [ns for ns in params.get("prune_namespaces") or [] if ns not in namespaces] if prune else []
+
+    result = {"changed": False, "results": [], "diffs": [], "namespaces_created": []}
+    if not desired and not prune_only:
+        return result
+
+    client = client_factory(params)
+
+    # Namespaces: missing ones are an error for state=present unless create_namespaces.
+    pending = set()  # namespaces created only by dry-run: the server knows nothing in them
+    missing = []
+    absent_ns = set()
+    for ns in namespaces + prune_only:
+        exists = client.namespace_exists(ns)
+        if exists is not False:
+            continue
+        if state == "absent" or ns in prune_only:
+            absent_ns.add(ns)
+        elif params["create_namespaces"]:
+            client.create_namespace(ns, dry_run=check_mode)
+            result["namespaces_created"].append(ns)
+            result["changed"] = True
+            if check_mode:
+                pending.add(ns)
+        else:
+            missing.append(ns)
+    if missing:
+        raise NadError("namespace%s %s do%s not exist: create %s first or set create_namespaces: true"
+                       % ("s" if len(missing) > 1 else "", ", ".join(missing), "" if len(missing) > 1 else "es",
+                          "them" if len(missing) > 1 else "it"), missing_namespaces=missing)
+
+    live = {}
+    for ns in namespaces:
+        if ns in pending or ns in absent_ns:
+            live[ns] = []
+        else:
+            live[ns] = client.list_nads(ns)
+    for ns in prune_only:
+        live[ns] = [] if ns in absent_ns else client.list_nads(ns, managed_only=True)
+    by_key = dict((nad_model.key_of(o), o) for items in live.values() for o in items)
+
+    for obj in desired:
+        key = nad_model.key_of(obj)
+        current = by_key.get(key)
+        action = nad_model.decide(obj, current, state)
+        changes = nad_model.differences(obj, current) if action == "updated" else None
+        entry = _entry(obj, action, changes)
+        if action == "created":
+            ns = obj["metadata"]["namespace"]
+            after = copy.deepcopy(obj) if ns in pending else client.create(obj, dry_run=check_mode)
+            result["diffs"].append(_diff(key, None, after))
+        elif action == "updated":
+            after = client.patch(obj, dry_run=check_mode)
+            result["diffs"].append(_diff(key, current, after))
+        elif action == "deleted":
+            client.delete(current, dry_run=check_mode)
+            result["diffs"].append(_diff(key, current, None))
+        elif action == "skipped":
+            warn("NetworkAttachmentDefinition %s was not deleted: it lacks the label %s, so multihomed.rke2 "
+                 "does not own it" % (key, nad_model.MANAGED_SELECTOR))
+        result["changed"] = result["changed"] or entry["changed"]
+        result["results"].append(entry)
+
+    if prune:
+        wanted = set(nad_model.key_of(o) for o in desired)
+        for ns in namespaces + prune_only:
+            for current in nad_model.prune_candidates(live[ns], wanted):
+                client.delete(current, dry_run=check_mode)
+                key = nad_model.key_of(current)
+                result["diffs"].append(_diff(key, current, None))
+                entry = _entry(current, "deleted")
+                entry["pruned"] = True
+                result["results"].append(entry)
+                result["changed"] = True
+    return result
+
+
+def run_module(module):
+    """Entry point used by plugins/modules/network_attachment.py."""
+    if not HAS_K8S_CORE:
+        module.fail_json(msg="the kubernetes.core collection is required (it ships with the ansible package)",
+                         exception=K8S_CORE_IMPORT_ERROR)
+    if not HAS_KUBERNETES:
+        module.fail_json(msg=missing_required_lib("kubernetes"), exception=KUBERNETES_IMPORT_ERROR)
+    try:
+        result = apply_definitions(module.params, module.check_mode, warn=module.warn)
+    except ModelError as exc:
+        module.fail_json(msg="invalid NetworkAttachmentDefinition(s), nothing was sent to the API server:\n  - "
+                         + "\n  - ".join(exc.errors), errors=exc.errors)
+    except NadError as exc:
+        module.fail_json(msg=exc.msg, **exc.details)
+    diffs = result.pop("diffs")
+    if module._diff:
+        result["diff"] = diffs
+    module.exit_json(**result)

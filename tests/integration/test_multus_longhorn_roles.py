@@ -1,0 +1,118 @@
+# -*- coding: utf-8 -*-
+# Copyright: multihomed.rke2 contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Roles multus_networks and longhorn_network against a real kube-apiserver, read back with the kubernetes client."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+import os
+
+import pytest
+import yaml
+
+from k8s_harness import ROOT, run_playbook
+
+PLAYBOOKS = os.path.join(ROOT, "tests", "integration", "playbooks")
+MANAGED = {"app.kubernetes.io/managed-by": "multihomed.rke2"}
+
+
+def _setting(c, name="storage-network"):
+    return c.custom.get_namespaced_custom_object("longhorn.io", "v1beta2", "longhorn-system", "settings", name)
+
+
+def test_multus_networks_role_applies_the_model_idempotently(cluster, unique_ns):
+    play = os.path.join(PLAYBOOKS, "multus_networks.yml")
+    extra = {"kubeconfig": cluster.kubeconfig, "test_nad_namespace": unique_ns}
+    first = run_playbook(play, extra)
+    assert first.rc == 0, first.failures() or first.stderr
+    assert first.stats["changed"] >= 1
+    live = cluster.list_nads(unique_ns)
+    assert sorted(live) == ["macvlan-longhorn-dhcp", "macvlan-private-dhcp"]
+    storage = live["macvlan-longhorn-dhcp"]
+    assert storage["metadata"]["labels"] == MANAGED
+    assert json.loads(storage["spec"]["config"]) == {
+        "cniVersion": "0.3.1", "name": "macvlan-longhorn-dhcp", "type": "macvlan", "master": "ens224",
+        "mode": "bridge", "ipam": {"type": "dhcp"}}
+    services = json.loads(live["macvlan-private-dhcp"]["spec"]["config"])
+    assert services["ipam"]["ranges"] == [[{"subnet": "198.18.60.0/24", "rangeStart": "198.18.60.100",
+                                            "rangeEnd": "198.18.60.150"}]]
+    assert cluster.core.read_namespace(unique_ns).metadata.labels.get("app.kubernetes.io/managed-by") == \
+        "multihomed.rke2"
+
+    second = run_playbook(play, extra)
+    assert second.rc == 0, second.failures()
+    assert second.stats["changed"] == 0, second.results("NetworkAttachmentDefinitions")
+
+    # A managed NAD the model does not have is pruned (when asked); a hand-made one stays.
+    stale = dict(storage, metadata={"name": "stale", "namespace": unique_ns, "labels": MANAGED})
+    cluster.create_nad(unique_ns, stale)
+    cluster.create_nad(unique_ns, dict(storage, metadata={"name": "handmade", "namespace": unique_ns}))
+    third = run_playbook(play, dict(extra, prune=True))
+    assert third.rc == 0, third.failures()
+    assert sorted(cluster.list_nads(unique_ns)) == ["handmade", "macvlan-longhorn-dhcp", "macvlan-private-dhcp"]
+
+
+def test_longhorn_network_sets_the_setting_idempotently(cluster, unique_ns):
+    cluster.ensure_namespace("longhorn-system")
+    cluster.ensure_namespace(unique_ns)
+    play = os.path.join(PLAYBOOKS, "longhorn_network.yml")
+    extra = {"kubeconfig": cluster.kubeconfig, "test_nad_namespace": unique_ns}
+    missing = run_playbook(play, extra)
+    assert missing.rc != 0
+    assert any("NetworkAttachmentDefinition %s/macvlan-longhorn-dhcp does not exist" % unique_ns in m
+               for m in missing.failures()), missing.failures()
+    cluster.create_nad(unique_ns, {
+        "apiVersion": "k8s.cni.cncf.io/v1", "kind": "NetworkAttachmentDefinition",
+        "metadata": {"name": "macvlan-longhorn-dhcp", "namespace": unique_ns, "labels": MANAGED},
+        "spec": {"config": json.dumps({"cniVersion": "0.3.1", "name": "macvlan-longhorn-dhcp", "type": "macvlan",
+                                       "master": "ens224", "mode": "bridge", "ipam": {"type": "dhcp"}})}})
+    first = run_playbook(play, extra)
+    assert first.rc == 0, first.failures() or first.stderr
+    setting = _setting(cluster)
+    assert setting["value"] == unique_ns + "/macvlan-longhorn-dhcp"
+    warning = first.results("Warn about attached volumes")
+    assert warning and "detach every Longhorn volume" in warning[0]["msg"]
+    facts = first.results("Report the role's facts")[0]["msg"]
+    assert facts["helm_values"] == {"defaultSettings": {"storageNetwork": unique_ns + "/macvlan-longhorn-dhcp"}}
+    assert facts["installed"] is True
+
+    second = run_playbook(play, extra)
+    assert second.rc == 0, second.failures()
+    assert second.stats["changed"] == 0
+    assert not second.results("Warn about attached volumes")
+
+
+def test_longhorn_network_helm_values_without_longhorn(cluster, tmp_path):
+    out = tmp_path / "longhorn-values.yaml"
+    play = os.path.join(PLAYBOOKS, "longhorn_network.yml")
+    run = run_playbook(play, {"kubeconfig": "/nonexistent", "longhorn_network_mode": "helm_values",
+                              "longhorn_network_helm_values_file": str(out)})
+    assert run.rc == 0, run.failures() or run.stderr
+    values = yaml.safe_load(out.read_text())
+    assert values == {"defaultSettings": {"storageNetwork": "multus-network-attachments/macvlan-longhorn-dhcp"}}
+    assert "detach" in out.read_text()
+
+
+def test_longhorn_network_refuses_a_default_route():
+    play = os.path.join(PLAYBOOKS, "longhorn_network.yml")
+    run = run_playbook(play, {"kubeconfig": "/nonexistent", "longhorn_network_mode": "helm_values",
+                              "storage_routes": [{"dst": "198.18.0.0/16"}, {"dst": "0.0.0.0/0"}]})
+    assert run.rc != 0
+    assert any("carries a default route" in m for m in run.failures()), run.failures()
+
+
+@pytest.mark.parametrize("role", ["multus_networks", "longhorn_network"])
+def test_argument_specs_match_defaults(role):
+    base = os.path.join(ROOT, "roles", role)
+    with open(os.path.join(base, "defaults", "main.yml")) as f:
+        defaults = yaml.safe_load(f)
+    with open(os.path.join(base, "meta", "argument_specs.yml")) as f:
+        options = yaml.safe_load(f)["argument_specs"]["main"]["options"]
+    assert sorted(defaults) == sorted(options)
+    for name, value in defaults.items():
+        assert options[name].get("default") == value, name
+        assert options[name].get("description"), name
+        assert all(n.startswith(role + "_") for n in options)
