@@ -55,6 +55,8 @@ build release: setup  ## build the collection tarball into build/
 
 bench: setup
 	@$(VENV)/bin/python tests/benchmarks/bench_model.py
+	@$(VENV)/bin/python tests/benchmarks/bench_nad.py
+	@bash tests/benchmarks/bench_lab.sh
 
 clean: lab-down apiserver-down
 	@rm -rf build tests/output
