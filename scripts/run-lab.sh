@@ -31,6 +31,8 @@ echo "site.yml: ${t_site}s; recap:"
 sed -n '/^PLAY RECAP/,$p' "$STATE/site.log" | tail -n +2 | sed 's/^/  /'
 echo "NICs per host:"
 scripts/lab.sh status | sed 's/^/  /'
+echo "NADs in the cluster API:"
+grep -oE '"?msg"?: .?NAD [^ ]+' "$STATE/prove.log" | sed 's/.*NAD /  /' || true
 echo "pod attachments (from the proof):"
 sed -n '/TASK \[Summary/,/^$/p' "$STATE/prove.log" | grep -E '^\s+"|msg' | sed 's/^/  /' || true
 if grep -qE 'failed=[1-9]|unreachable=[1-9]' "$STATE/site.log" "$STATE/prove.log"; then

@@ -99,7 +99,7 @@ def play(inventory, extra, *args):
                ANSIBLE_NOCOLOR="1", ANSIBLE_STDOUT_CALLBACK="default", ANSIBLE_CALLBACK_RESULT_FORMAT="yaml")
     env["PATH"] = os.path.join(ROOT, ".venv", "bin") + os.pathsep + env.get("PATH", "")
     cmd = ["ansible-playbook", "-i", inventory, PLAYBOOK, "-e", json.dumps(extra), *args]
-    proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
+    proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
     proc.output = proc.stdout + proc.stderr
     recap = re.search(r"ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)", proc.stdout)
     proc.changed = int(recap.group(2)) if recap else None

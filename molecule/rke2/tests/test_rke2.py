@@ -36,7 +36,7 @@ for p in %r:
     except FileNotFoundError:
         out["files"][p] = None
 for u in ("rke2-server", "rke2-agent"):
-    show = subprocess.run(["systemctl", "show", u, "-p", "ActiveState,UnitFileState"], capture_output=True, text=True)
+    show = subprocess.run(["systemctl", "show", u, "-p", "ActiveState,UnitFileState"], capture_output=True, text=True, check=False)
     out["units"][u] = dict(line.split("=", 1) for line in show.stdout.split())
 print(json.dumps(out))
 """ % ([CONFIG, CANAL, MULTUS, STARTS],)
