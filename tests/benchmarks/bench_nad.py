@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 # -*- coding: utf-8 -*-
 # Copyright: multihomed.rke2 contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
@@ -16,7 +15,6 @@ from __future__ import absolute_import, division, print_function
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import time

@@ -53,7 +53,7 @@ def test_one_default_route_and_routes(hosts, name):
 @pytest.mark.parametrize("name", sorted(PLAN))
 def test_profiles_active_from_our_keyfiles(hosts, name):
     out = hosts[name].check_output("nmcli -t -f NAME,DEVICE,FILENAME connection show --active")
-    for network, (device, _) in PLAN[name].items():
+    for network, (device, dummy) in PLAN[name].items():
         line = "multihomed-%s:%s:/etc/NetworkManager/system-connections/multihomed-%s.nmconnection" % (
             network, device, network)
         assert line in out.splitlines()

@@ -31,8 +31,8 @@ def nad(config=None, name="storage", namespace="multus", labels=None, **top):
 
 VALID = [
     ("macvlan-dhcp", nad()),
-    ("ipvlan-static", nad(conf(type="ipvlan", mode="l2", ipam={"type": "static",
-                                                              "addresses": [{"address": "198.18.50.5/24"}]}))),
+    ("ipvlan-static", nad(conf(type="ipvlan", mode="l2",
+                               ipam={"type": "static", "addresses": [{"address": "198.18.50.5/24"}]}))),
     ("bridge-l2-only", nad(conf(type="bridge", master=None, mode=None, bridge="br-storage", ipam={}))),
     ("host-device", nad(conf(type="host-device", master=None, mode=None, device="ens256", ipam=None))),
     ("conflist-with-tuning", nad({"cniVersion": "1.0.0", "name": "storage",
