@@ -19,18 +19,6 @@ description:
     C(interface=).
 positional: hostvars, groups
 options:
-  _input:
-    description: The C(multihomed_networks) mapping.
-    type: dict
-    required: true
-  hostvars:
-    description: The C(hostvars) of the play.
-    type: dict
-    required: true
-  groups:
-    description: The C(groups) of the play.
-    type: dict
-    required: true
   backend:
     description: Flannel backend. It cannot be changed on a running cluster.
     type: str
@@ -41,6 +29,9 @@ options:
     type: str
     default: cidr
     choices: [cidr, interface]
+extends_documentation_fragment:
+  - multihomed.rke2.model
+  - multihomed.rke2.model.inventory
 """
 
 EXAMPLES = r"""

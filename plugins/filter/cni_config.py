@@ -16,14 +16,12 @@ description:
     C(spec.config)) of the named network.
 positional: network
 options:
-  _input:
-    description: The C(multihomed_networks) mapping.
-    type: dict
-    required: true
   network:
     description: Name of the network in C(multihomed_networks).
     type: str
     required: true
+extends_documentation_fragment:
+  - multihomed.rke2.model
 """
 
 EXAMPLES = r"""

@@ -18,16 +18,14 @@ description:
   - Fails with the network, host and field named when the model or the host's variables are invalid.
 positional: host_vars
 options:
-  _input:
-    description: The C(multihomed_networks) mapping.
-    type: dict
-    required: true
   host_vars:
     description:
       - The host's variables, usually C(hostvars[inventory_hostname]). C(inventory_hostname), C(group_names),
         C(multihomed_addresses) and C(multihomed_interfaces) are read from it.
     type: dict
     required: true
+extends_documentation_fragment:
+  - multihomed.rke2.model
 """
 
 EXAMPLES = r"""

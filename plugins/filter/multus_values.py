@@ -14,11 +14,8 @@ short_description: rke2-multus HelmChartConfig values the attachments need
 description:
   - C(manifests.dhcpDaemonSet=true) when any attachment uses the dhcp IPAM (the CNI DHCP daemon on every node).
   - C(rke2-whereabouts.enabled=true) when any attachment uses whereabouts IPAM.
-options:
-  _input:
-    description: The C(multihomed_networks) mapping.
-    type: dict
-    required: true
+extends_documentation_fragment:
+  - multihomed.rke2.model
 """
 
 EXAMPLES = r"""

@@ -15,11 +15,8 @@ description:
   - Renders one C(k8s.cni.cncf.io/v1) NetworkAttachmentDefinition per network that has an C(attachment), with the
     label C(app.kubernetes.io/managed-by=multihomed.rke2) and C(spec.config) as a JSON string.
   - C(master) defaults to the network's device (C(<parent>.<vlan>) for VLAN sub-interfaces).
-options:
-  _input:
-    description: The C(multihomed_networks) mapping.
-    type: dict
-    required: true
+extends_documentation_fragment:
+  - multihomed.rke2.model
 """
 
 EXAMPLES = r"""

@@ -17,14 +17,12 @@ description:
   - With DHCP on the cluster network the address is read from the host's gathered facts (C(ansible_facts)).
 positional: host_vars
 options:
-  _input:
-    description: The C(multihomed_networks) mapping.
-    type: dict
-    required: true
   host_vars:
     description: The host's variables, usually C(hostvars[inventory_hostname]).
     type: dict
     required: true
+extends_documentation_fragment:
+  - multihomed.rke2.model
 """
 
 EXAMPLES = r"""

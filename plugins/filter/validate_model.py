@@ -19,19 +19,9 @@ description:
     addresses, DHCP/static conflicts, two default routes on a host, attachment type/mode/IPAM, host-device without a
     device, NAD names (DNS-1123, unique per namespace), cniVersion, and default routes on storage attachments.
 positional: hostvars, groups
-options:
-  _input:
-    description: The C(multihomed_networks) mapping.
-    type: dict
-    required: true
-  hostvars:
-    description: The C(hostvars) of the play.
-    type: dict
-    required: true
-  groups:
-    description: The C(groups) of the play.
-    type: dict
-    required: true
+extends_documentation_fragment:
+  - multihomed.rke2.model
+  - multihomed.rke2.model.inventory
 """
 
 EXAMPLES = r"""

@@ -135,6 +135,16 @@ def _is_int(value):
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+def _int_in(errors, name, field, value, low, high):
+    """value when it is an integer in [low, high], else None (and an error naming the field)."""
+    if value is None:
+        return None
+    if not _is_int(value) or not low <= value <= high:
+        errors.add(name, field, "must be an integer from %d to %d, got %r" % (low, high, value))
+        return None
+    return value
+
+
 def _usable(ip, net):
     """True when ip is inside net and is neither its network nor its broadcast address (IPv4, prefix < 31)."""
     if ip not in net:
@@ -335,10 +345,8 @@ def _normalize_attachment(errors, name, network, att):
                        "into the pod, so name a spare one (never the host's own %s)" % network["device"])
         else:
             out["device"] = att["device"]
-    mtu = att.get("mtu", network.get("mtu"))
+    mtu = _int_in(errors, name, "attachment.mtu", att.get("mtu", network.get("mtu")), 576, 9216)
     if mtu is not None:
-        if not _is_int(mtu) or not 576 <= mtu <= 9216:
-            errors.add(name, "attachment.mtu", "must be an integer from 576 to 9216, got %r" % (mtu,))
         out["mtu"] = mtu
     cni_version = str(att.get("cni_version", DEFAULT_CNI_VERSION))
     if cni_version not in CNI_VERSIONS:
@@ -377,11 +385,7 @@ def normalize_networks(networks):
             net = None
         n["net"] = net
         n["cidr"] = str(net.cidr) if net is not None else None
-        vlan = spec.get("vlan")
-        if vlan is not None and (not _is_int(vlan) or not 1 <= vlan <= 4094):
-            errors.add(name, "vlan", "must be an integer from 1 to 4094, got %r" % (vlan,))
-            vlan = None
-        n["vlan"] = vlan
+        vlan = n["vlan"] = _int_in(errors, name, "vlan", spec.get("vlan"), 1, 4094)
         purpose = spec.get("purpose", "other")
         if purpose not in PURPOSES:
             errors.add(name, "purpose", "%r is not one of %s" % (purpose, ", ".join(PURPOSES)))
@@ -413,10 +417,7 @@ def normalize_networks(networks):
             gw = _check_ip_in(errors, name, "gateway", spec["gateway"], net)
             gateway = str(gw) if gw is not None else None
         n["gateway"] = gateway
-        mtu = spec.get("mtu")
-        if mtu is not None and (not _is_int(mtu) or not 576 <= mtu <= 9216):
-            errors.add(name, "mtu", "must be an integer from 576 to 9216, got %r" % (mtu,))
-        n["mtu"] = mtu
+        n["mtu"] = _int_in(errors, name, "mtu", spec.get("mtu"), 576, 9216)
         addressing = spec.get("addressing", "static")
         if addressing not in ADDRESSING:
             errors.add(name, "addressing", "%r is not one of %s" % (addressing, ", ".join(ADDRESSING)))

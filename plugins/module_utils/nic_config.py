@@ -1,0 +1,130 @@
+# -*- coding: utf-8 -*-
+# Copyright: multihomed.rke2 contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Render a host's NIC plan (see network_model.host_networks) into netplan and NetworkManager configuration.
+
+Pure data in, pure data out: the role writes the results with to_nice_yaml (netplan) and as keyfiles (NM).
+netplan keys: https://netplan.readthedocs.io/en/stable/netplan-yaml/ (routes, dhcp4-overrides, match, set-name, vlans)
+NM keyfile keys: https://networkmanager.dev/docs/api/latest/nm-settings-keyfile.html
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import uuid
+
+# The namespace of Ansible's to_uuid filter, so UUIDs stay what earlier releases wrote.
+UUID_NAMESPACE = uuid.UUID("361E6D51-FAEC-444A-9079-341386DA8E2E")
+
+
+def _static_default(entry):
+    return bool(entry["default_route"] and not entry["dhcp"] and entry["gateway"])
+
+
+def _netplan_routes(entry):
+    routes = [{"to": "default", "via": entry["gateway"]}] if _static_default(entry) else []
+    for route in entry.get("routes") or []:
+        routes.append(dict(route) if "via" in route else dict(route, scope="link"))
+    return routes
+
+
+def _netplan_ip(entry):
+    out = {"dhcp4": bool(entry["dhcp"])}
+    if not entry["dhcp"]:
+        out["addresses"] = ["%s/%s" % (entry["address"], entry["prefix"])]
+    if entry["dhcp"] and not entry["default_route"]:
+        out["dhcp4-overrides"] = {"use-routes": False}
+    routes = _netplan_routes(entry)
+    if routes:
+        out["routes"] = routes
+    if entry.get("mtu"):
+        out["mtu"] = entry["mtu"]
+    return out
+
+
+def netplan_config(plan, renderer="networkd"):
+    """The netplan document for a NIC plan: dedicated NICs under ethernets, sub-interfaces under vlans (their trunk
+    declared, matched by MAC when planned, its MTU raised to fit its VLANs)."""
+    ethernets, vlans = {}, {}
+    for entry in plan:
+        if entry.get("parent"):
+            continue
+        item = _netplan_ip(entry)
+        if entry.get("mac"):
+            item["match"] = {"macaddress": entry["mac"]}
+            item["set-name"] = entry["device"]
+        ethernets[entry["device"]] = item
+    for entry in plan:
+        if not entry.get("parent"):
+            continue
+        vlan = {"id": entry["vlan"], "link": entry["parent"]}
+        vlan.update(_netplan_ip(entry))
+        vlans[entry["device"]] = vlan
+        trunk = dict(ethernets.get(entry["parent"], {}))
+        if entry.get("mac"):
+            trunk["match"] = {"macaddress": entry["mac"]}
+            trunk["set-name"] = entry["parent"]
+        if entry.get("mtu"):
+            trunk["mtu"] = max(trunk.get("mtu", 0), entry["mtu"])
+        ethernets[entry["parent"]] = trunk
+    network = {"version": 2, "renderer": renderer, "ethernets": ethernets}
+    if vlans:
+        network["vlans"] = vlans
+    return {"network": network}
+
+
+def _connection(cid, device, kind, priority):
+    return {"id": cid, "uuid": str(uuid.uuid5(UUID_NAMESPACE, "multihomed.rke2/" + cid)), "type": kind,
+            "interface-name": device, "autoconnect": True, "autoconnect-priority": priority}
+
+
+def nm_connections(plan, prefix="multihomed-", priority=10):
+    """NetworkManager keyfiles as data: a list of {id, device, trunk, data: {section: {key: value}}}, one per
+    network, plus a bare profile for a VLAN trunk that carries no network of its own."""
+    dedicated = [e["device"] for e in plan if not e.get("parent")]
+    trunks = {}
+    for entry in plan:
+        if entry.get("parent") and entry["parent"] not in dedicated:
+            seen = trunks.get(entry["parent"], {"mtu": 0, "mac": None})
+            trunks[entry["parent"]] = {"mtu": max(seen["mtu"], entry.get("mtu") or 0),
+                                       "mac": entry.get("mac") or seen["mac"]}
+    out = []
+    for name, trunk in trunks.items():
+        cid = "%strunk-%s" % (prefix, name)
+        ethernet = {}
+        if trunk["mtu"]:
+            ethernet["mtu"] = trunk["mtu"]
+        if trunk["mac"]:
+            ethernet["mac-address"] = trunk["mac"]
+        out.append({"id": cid, "device": name, "trunk": True, "data": {
+            "connection": _connection(cid, name, "ethernet", priority), "ethernet": ethernet,
+            "ipv4": {"method": "disabled"}, "ipv6": {"method": "disabled"}}})
+    for entry in plan:
+        cid = prefix + entry["network"]
+        ipv4 = {"method": "auto" if entry["dhcp"] else "manual"}
+        if not entry["dhcp"]:
+            ipv4["address1"] = "%s/%s" % (entry["address"], entry["prefix"])
+        if _static_default(entry):
+            ipv4["gateway"] = entry["gateway"]
+        if not entry["default_route"]:
+            ipv4["never-default"] = True
+            if entry["dhcp"]:
+                ipv4["ignore-auto-routes"] = True
+        for index, route in enumerate(entry.get("routes") or [], 1):
+            parts = [route["to"]] + [route[k] for k in ("via", "metric") if k in route]
+            ipv4["route%d" % index] = ",".join(str(p) for p in parts)
+        ethernet = {}
+        if entry.get("mtu"):
+            ethernet["mtu"] = entry["mtu"]
+        if entry.get("mac") and not entry.get("parent"):
+            ethernet["mac-address"] = entry["mac"]
+        data = {"connection": _connection(cid, entry["device"], "vlan" if entry.get("parent") else "ethernet",
+                                          priority),
+                "ethernet": ethernet}
+        if entry.get("parent"):
+            data["vlan"] = {"id": entry["vlan"], "parent": entry["parent"]}
+        data["ipv4"] = ipv4
+        data["ipv6"] = {"method": "link-local"}
+        out.append({"id": cid, "device": entry["device"], "trunk": False, "data": data})
+    return out

@@ -1,0 +1,114 @@
+# -*- coding: utf-8 -*-
+# Table-driven tests of the netplan and NetworkManager rendering of a NIC plan.
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import pytest
+
+from ansible_collections.multihomed.rke2.plugins.module_utils import network_model as nm
+from ansible_collections.multihomed.rke2.plugins.module_utils import nic_config
+
+
+def E(network, device, **kw):
+    entry = {"network": network, "purpose": "other", "device": device, "parent": None, "vlan": None, "mac": None,
+             "cidr": "10.0.0.0/24", "gateway": None, "mtu": None, "default_route": False, "routes": [],
+             "dhcp": False, "address": "10.0.0.5", "prefix": 24}
+    entry.update(kw)
+    return entry
+
+
+NETPLAN = [
+    ("static with default route",
+     [E("cluster", "ens192", gateway="10.0.0.1", default_route=True, mtu=9000)],
+     {"ens192": {"dhcp4": False, "addresses": ["10.0.0.5/24"], "routes": [{"to": "default", "via": "10.0.0.1"}],
+                 "mtu": 9000}}, None),
+    ("dhcp without default route ignores DHCP routes",
+     [E("storage", "ens224", dhcp=True, address=None, prefix=None)],
+     {"ens224": {"dhcp4": True, "dhcp4-overrides": {"use-routes": False}}}, None),
+    ("dhcp carrying the default route keeps DHCP routes",
+     [E("cluster", "ens192", dhcp=True, address=None, prefix=None, default_route=True)],
+     {"ens192": {"dhcp4": True}}, None),
+    ("gateway without default_route is not a default route",
+     [E("storage", "ens224", gateway="10.0.0.1")],
+     {"ens224": {"dhcp4": False, "addresses": ["10.0.0.5/24"]}}, None),
+    ("routes, on-link when no via",
+     [E("other", "ens256", routes=[{"to": "10.9.0.0/16", "via": "10.0.0.254", "metric": 5}, {"to": "10.8.0.0/16"}])],
+     {"ens256": {"dhcp4": False, "addresses": ["10.0.0.5/24"],
+                 "routes": [{"to": "10.9.0.0/16", "via": "10.0.0.254", "metric": 5},
+                            {"to": "10.8.0.0/16", "scope": "link"}]}}, None),
+    ("match by mac",
+     [E("cluster", "ens192", mac="52:54:00:00:00:01")],
+     {"ens192": {"dhcp4": False, "addresses": ["10.0.0.5/24"], "match": {"macaddress": "52:54:00:00:00:01"},
+                 "set-name": "ens192"}}, None),
+    ("vlan sub-interfaces on a trunk, trunk mtu raised",
+     [E("cluster", "ens160.40", parent="ens160", vlan=40, mtu=1500),
+      E("storage", "ens160.50", parent="ens160", vlan=50, mtu=9000, dhcp=True, address=None, prefix=None)],
+     {"ens160": {"mtu": 9000}},
+     {"ens160.40": {"id": 40, "link": "ens160", "dhcp4": False, "addresses": ["10.0.0.5/24"], "mtu": 1500},
+      "ens160.50": {"id": 50, "link": "ens160", "dhcp4": True, "dhcp4-overrides": {"use-routes": False}, "mtu": 9000}}),
+]
+
+
+@pytest.mark.parametrize("case, plan, ethernets, vlans", NETPLAN, ids=[c[0] for c in NETPLAN])
+def test_netplan_config(case, plan, ethernets, vlans):
+    doc = nic_config.netplan_config(plan)
+    expected = {"version": 2, "renderer": "networkd", "ethernets": ethernets}
+    if vlans:
+        expected["vlans"] = vlans
+    assert doc == {"network": expected}
+
+
+def test_netplan_from_the_model():
+    nets = {"cluster": {"vlan": 40, "cidr": "172.16.40.0/24", "gateway": "172.16.40.1", "purpose": "cluster",
+                        "groups": ["agents"], "parent": "ens160"},
+            "storage": {"vlan": 50, "cidr": "172.16.50.0/24", "purpose": "storage", "groups": ["agents"],
+                        "interface": "ens224", "addressing": "dhcp"}}
+    plan = nm.host_networks(nets, nm.HostInfo("w1", ["agents"], {"cluster": "172.16.40.47"}))
+    doc = nic_config.netplan_config(plan, renderer="NetworkManager")["network"]
+    assert doc["renderer"] == "NetworkManager"
+    assert doc["ethernets"] == {"ens224": {"dhcp4": True, "dhcp4-overrides": {"use-routes": False}}, "ens160": {}}
+    assert doc["vlans"]["ens160.40"]["routes"] == [{"to": "default", "via": "172.16.40.1"}]
+
+
+def by_id(conns):
+    return {c["id"]: c for c in conns}
+
+
+def test_nm_static_default_and_dhcp():
+    plan = [E("cluster", "ens192", gateway="10.0.0.1", default_route=True, mtu=9000, mac="52:54:00:00:00:01"),
+            E("storage", "ens224", dhcp=True, address=None, prefix=None,
+              routes=[{"to": "10.9.0.0/16", "via": "10.0.0.254", "metric": 5}])]
+    conns = by_id(nic_config.nm_connections(plan, "mh-", 20))
+    cluster = conns["mh-cluster"]["data"]
+    assert cluster["connection"]["type"] == "ethernet" and cluster["connection"]["interface-name"] == "ens192"
+    assert cluster["connection"]["autoconnect-priority"] == 20
+    assert cluster["ethernet"] == {"mtu": 9000, "mac-address": "52:54:00:00:00:01"}
+    assert cluster["ipv4"] == {"method": "manual", "address1": "10.0.0.5/24", "gateway": "10.0.0.1"}
+    storage = conns["mh-storage"]["data"]
+    assert storage["ipv4"] == {"method": "auto", "never-default": True, "ignore-auto-routes": True,
+                               "route1": "10.9.0.0/16,10.0.0.254,5"}
+    assert storage["ipv6"] == {"method": "link-local"}
+
+
+def test_nm_vlan_and_bare_trunk():
+    plan = [E("cluster", "ens160.40", parent="ens160", vlan=40, mtu=1500, mac="52:54:00:00:00:02"),
+            E("storage", "ens160.50", parent="ens160", vlan=50, mtu=9000)]
+    conns = nic_config.nm_connections(plan)
+    assert [c["id"] for c in conns] == ["multihomed-trunk-ens160", "multihomed-cluster", "multihomed-storage"]
+    trunk = conns[0]
+    assert trunk["trunk"] is True
+    assert trunk["data"]["ethernet"] == {"mtu": 9000, "mac-address": "52:54:00:00:00:02"}
+    assert trunk["data"]["ipv4"] == {"method": "disabled"}
+    vlan = conns[1]["data"]
+    assert vlan["connection"]["type"] == "vlan" and vlan["vlan"] == {"id": 40, "parent": "ens160"}
+    assert "mac-address" not in vlan["ethernet"]
+
+
+def test_nm_uuids_are_stable_and_distinct():
+    plan = [E("a", "ens1"), E("b", "ens2", address="10.0.0.6")]
+    first = [c["data"]["connection"]["uuid"] for c in nic_config.nm_connections(plan)]
+    again = [c["data"]["connection"]["uuid"] for c in nic_config.nm_connections(plan)]
+    assert first == again and len(set(first)) == 2
+    # the same value Ansible's to_uuid filter gives for 'multihomed.rke2/multihomed-a'
+    assert first[0] == "f8ca2a5e-fa06-560e-86e5-d24bd09d4e93"
