@@ -65,7 +65,7 @@ def test_collection_builds_and_installs_offline(tmp_path):
     listing = run(os.path.join(BIN, "ansible-doc"), "-t", "filter", "-l", "multihomed.rke2", env=env)
     assert listing.returncode == 0, listing.stderr
     for name in ("canal_values", "cni_config", "host_networks", "nad_manifests", "network_selection", "node_ip",
-                 "validate_model", "multus_values", "netplan_config", "nm_connections"):
+                 "validate_model", "multus_values", "netplan_config", "nm_connections", "to_manifest_yaml"):
         assert "multihomed.rke2.%s" % name in listing.stdout
     modules = run(os.path.join(BIN, "ansible-doc"), "-l", "multihomed.rke2", env=env)
     assert "multihomed.rke2.network_attachment" in modules.stdout, modules.stdout + modules.stderr
