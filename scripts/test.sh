@@ -85,13 +85,15 @@ esac
 printf '\n===== summary (%ss in all)\n' "$(( $(date +%s) - T0 ))"
 for line in "${SUMMARY[@]}"; do echo "$line"; done
 passed=0; failed=0
-for f in "$LOGS"/units.log "$LOGS"/pytest.log; do
+for f in "$LOGS"/units.log "$LOGS"/pytest.log "$LOGS"/molecule.log; do
   [ -f "$f" ] || continue
-  line=$(grep -E '^=+ .*(passed|failed|error).* in [0-9.]+s' "$f" | tail -n 1)
-  [ -n "$line" ] || continue
-  echo "$(basename "$f" .log): $line"
-  p=$(grep -oE '[0-9]+ passed' <<<"$line" | grep -oE '[0-9]+'); f1=$(grep -oE '[0-9]+ (failed|errors?)' <<<"$line" | awk '{s+=$1} END {print s+0}')
-  passed=$((passed + ${p:-0})); failed=$((failed + ${f1:-0}))
+  # ansible-test units runs pytest once per kind of test: count every summary line
+  while IFS= read -r line; do
+    echo "$(basename "$f" .log): $line"
+    p=$(grep -oE '[0-9]+ passed' <<<"$line" | grep -oE '[0-9]+')
+    f1=$(grep -oE '[0-9]+ (failed|errors?)' <<<"$line" | awk '{s+=$1} END {print s+0}')
+    passed=$((passed + ${p:-0})); failed=$((failed + ${f1:-0}))
+  done < <(grep -E '^=+ .*(passed|failed|error).* in [0-9.]+s' "$f")
 done
 echo "total: ${passed} passed, ${failed} failed"
 exit "$FAILED"
