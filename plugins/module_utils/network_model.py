@@ -829,21 +829,19 @@ def network_selection(items, namespace=None):
     return json.dumps(parsed, separators=(",", ":"))
 
 
-def hosts_from_inventory(hostvars, groups, networks=None):
-    """HostInfo for every host in the groups the networks attach to (or every host in hostvars)."""
-    names = []
-    if networks is not None and groups is not None:
-        wanted = set()
-        for spec in (networks or {}).values():
-            if isinstance(spec, dict):
-                wanted.update(spec.get("groups") or [])
-        for g in sorted(wanted):
-            for h in groups.get(g, []) or []:
-                if h not in names:
-                    names.append(h)
-    else:
-        names = list(hostvars)
-    return [HostInfo.from_vars(h, hostvars[h]) for h in names]
+def attached_host_names(networks, groups):
+    """Names of the hosts in any group a network lists (sorted by group, then inventory order, each once)."""
+    wanted = set()
+    for spec in (networks.values() if isinstance(networks, dict) else []):
+        if isinstance(spec, dict):
+            wanted.update(spec.get("groups") or [])
+    names, seen = [], set()
+    for group in sorted(wanted):
+        for host in groups.get(group) or []:
+            if host not in seen:
+                seen.add(host)
+                names.append(host)
+    return names
 
 
 def multus_values(networks):

@@ -42,15 +42,8 @@ def inventory_hosts(networks, hostvars, groups):
     """HostInfo of every host attached to any network, from hostvars and groups."""
     if hostvars is None or groups is None:
         raise nm.ModelError(["model: hostvars and groups are needed to see every host"])
-    missing = sorted(set(h for g in _wanted_groups(networks) for h in (groups.get(g) or [])) - set(hostvars))
+    names = nm.attached_host_names(networks, groups)
+    missing = sorted(set(names) - set(hostvars))
     if missing:
         raise nm.ModelError(["model: hosts %s are in the groups but not in hostvars" % ", ".join(missing)])
-    return nm.hosts_from_inventory(hostvars, groups, networks)
-
-
-def _wanted_groups(networks):
-    out = set()
-    for spec in (networks or {}).values() if isinstance(networks, dict) else []:
-        if isinstance(spec, dict):
-            out.update(spec.get("groups") or [])
-    return out
+    return [nm.HostInfo.from_vars(h, hostvars[h]) for h in names]

@@ -377,3 +377,8 @@ def test_input_not_modified():
     nm.validate(nets, hosts())
     nm.nad_manifests(nets)
     assert nets == before
+
+
+def test_attached_host_names():
+    groups = {"rke2_servers": ["cpl-1", "cpl-2"], "rke2_agents": ["wrk-1", "cpl-2"], "other": ["x"]}
+    assert nm.attached_host_names(base(), groups) == ["wrk-1", "cpl-2", "cpl-1"]
