@@ -18,16 +18,13 @@ description:
     (C(dhcp4-overrides.use-routes=false)). A planned MAC becomes C(match.macaddress) and C(set-name).
 positional: renderer
 options:
-  _input:
-    description: The NIC plan (a list from C(multihomed.rke2.host_networks)).
-    type: list
-    elements: dict
-    required: true
   renderer:
     description: The netplan renderer.
     type: str
     default: networkd
     choices: [networkd, NetworkManager]
+extends_documentation_fragment:
+  - multihomed.rke2.model.plan
 """
 
 EXAMPLES = r"""

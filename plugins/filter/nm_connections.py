@@ -18,11 +18,6 @@ description:
   - UUIDs are derived from the profile id, so they are stable across runs.
 positional: prefix, priority
 options:
-  _input:
-    description: The NIC plan (a list from C(multihomed.rke2.host_networks)).
-    type: list
-    elements: dict
-    required: true
   prefix:
     description: Prefix of the connection ids (and keyfile names).
     type: str
@@ -31,6 +26,8 @@ options:
     description: C(connection.autoconnect-priority) of the profiles.
     type: int
     default: 10
+extends_documentation_fragment:
+  - multihomed.rke2.model.plan
 """
 
 EXAMPLES = r"""
