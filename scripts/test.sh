@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # The test runner behind `make test`: every stage runs, each is timed, any failure fails the whole run.
 #   scripts/test.sh all|lint|sanity|units|pytest|molecule
+# Sourced (tests/repo/test_runner.py does), it only defines the functions.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT=$(pwd)
 export PATH="$ROOT/.venv/bin:$PATH" ANSIBLE_CONFIG="$ROOT/ansible.cfg" ANSIBLE_FORCE_COLOR=0 PY_COLORS=0 NO_COLOR=1
 OUT=$ROOT/tests/output
-LOGS=$OUT/logs
+LOGS=${MULTIHOMED_TEST_LOGS:-$OUT/logs}
 mkdir -p "$LOGS"
 declare -a SUMMARY=() RAN=()
 BG_PID=
@@ -90,42 +91,48 @@ molecule_all() {
   return "$rc"
 }
 
-stage=${1:-all}
-T0=$(date +%s)
-case "$stage" in
-  lint) run_stage lint lint ;;
-  sanity) run_stage sanity sanity ;;
-  units) run_stage units units ;;
-  pytest) run_stage pytest pytests ;;
-  molecule) run_stage molecule molecule_all ;;
-  all)
-    # Molecule (its own containers and networks, entered with nsenter) runs beside the other stages, which share
-    # nothing with it: on 2 cores this takes the run from the sum of the stages to about the longer of the two lanes.
-    start_background molecule molecule_all
-    # Ctrl-C reaches the background stage too (same process group); a TERM from CI must stop it as well.
-    trap '[ -z "$BG_PID" ] || { pkill -TERM -P "$BG_PID"; kill "$BG_PID"; } 2>/dev/null; exit 143' TERM
-    run_stage lint lint
-    run_stage sanity sanity
-    run_stage units units
-    run_stage pytest pytests
-    join_background
-    ;;
-  *) echo "usage: $0 all|lint|sanity|units|pytest|molecule" >&2; exit 2 ;;
-esac
+main() {  # stage
+  T0=$(date +%s)
+  case "$1" in
+    lint) run_stage lint lint ;;
+    sanity) run_stage sanity sanity ;;
+    units) run_stage units units ;;
+    pytest) run_stage pytest pytests ;;
+    molecule) run_stage molecule molecule_all ;;
+    all)
+      # Molecule (its own containers and networks, entered with nsenter) runs beside the other stages, which share
+      # nothing with it: on 2 cores the run takes about the longer of the two lanes instead of their sum.
+      start_background molecule molecule_all
+      # Ctrl-C reaches the background stage too (same process group); a TERM from CI must stop it as well.
+      trap '[ -z "$BG_PID" ] || { pkill -TERM -P "$BG_PID"; kill "$BG_PID"; } 2>/dev/null; exit 143' TERM
+      run_stage lint lint
+      run_stage sanity sanity
+      run_stage units units
+      run_stage pytest pytests
+      join_background
+      ;;
+    *) echo "usage: $0 all|lint|sanity|units|pytest|molecule" >&2; exit 2 ;;
+  esac
+  summary
+}
 
-printf '\n===== summary (%ss in all)\n' "$(( $(date +%s) - T0 ))"
-for line in "${SUMMARY[@]}"; do echo "$line"; done
-passed=0; failed=0
-for name in "${RAN[@]}"; do
-  f=$LOGS/$name.log
-  case "$name" in units|pytest|molecule) ;; *) continue ;; esac
-  # ansible-test units runs pytest once per kind of test: count every summary line
-  while IFS= read -r line; do
-    echo "$(basename "$f" .log): $line"
-    p=$(grep -oE '[0-9]+ passed' <<<"$line" | grep -oE '[0-9]+')
-    f1=$(grep -oE '[0-9]+ (failed|errors?)' <<<"$line" | awk '{s+=$1} END {print s+0}')
-    passed=$((passed + ${p:-0})); failed=$((failed + ${f1:-0}))
-  done < <(grep -E '^=+ .*(passed|failed|error).* in [0-9.]+s' "$f")
-done
-echo "total: ${passed} passed, ${failed} failed"
-exit "$FAILED"
+summary() {  # each stage's time, every pytest summary line of units, pytest and molecule, the total; exits
+  local line name f p f1 passed=0 failed=0
+  printf '\n===== summary (%ss in all)\n' "$(( $(date +%s) - T0 ))"
+  for line in "${SUMMARY[@]}"; do echo "$line"; done
+  for name in "${RAN[@]}"; do
+    f=$LOGS/$name.log
+    case "$name" in units|pytest|molecule) ;; *) continue ;; esac
+    # ansible-test units runs pytest once per kind of test, molecule once per scenario: count every summary line
+    while IFS= read -r line; do
+      echo "$name: $line"
+      p=$(grep -oE '[0-9]+ passed' <<<"$line" | grep -oE '[0-9]+')
+      f1=$(grep -oE '[0-9]+ (failed|errors?)' <<<"$line" | awk '{s+=$1} END {print s+0}')
+      passed=$((passed + ${p:-0})); failed=$((failed + ${f1:-0}))
+    done < <(grep -E '^=+ .*(passed|failed|error).* in [0-9.]+s' "$f")
+  done
+  echo "total: ${passed} passed, ${failed} failed"
+  exit "$FAILED"
+}
+
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then main "${1:-all}"; fi
