@@ -10,8 +10,13 @@ IMAGE=${MULTIHOMED_IMAGE:-localhost/multihomed-rke2-node:bookworm}
 APT_PACKAGES=(podman runc debootstrap containernetworking-plugins netplan.io iputils-ping dnsmasq-base
   etcd-server golang-1.19-go rsync golang-github-modern-go-reflect2-dev python3-venv make openssl jq)
 
-step() { printf '\n== setup: %s\n' "$*"; }
-t0=$(date +%s)
+t0=$(date +%s) ts=$t0
+step() {  # prints how long the previous step took, then the next step's name
+  local now; now=$(date +%s)
+  [ "$now" -eq "$t0" ] || printf '   (%ss)\n' $(( now - ts ))
+  ts=$now
+  printf '\n== setup: %s\n' "$*"
+}
 
 step "Debian packages"
 missing=()
@@ -85,6 +90,5 @@ for ver in 24_2 24_3 25_0 25_1 25_2 25_3; do
   cp scripts/get_pip_standin.py ~/.ansible/test/cache/get_pip_${ver}.py
 done
 echo "in place"
-
-echo
+step "done"
 echo "setup done in $(( $(date +%s) - t0 )) s"

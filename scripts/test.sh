@@ -81,7 +81,7 @@ units() {
 }
 
 pytests() {
-  pytest -p no:cacheprovider -o junit_family=xunit2 --junitxml="$OUT/pytest.xml"
+  pytest -p no:cacheprovider -o junit_family=xunit2 --junitxml="$OUT/pytest.xml" --durations=10
 }
 
 molecule_all() {
