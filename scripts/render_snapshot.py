@@ -1,0 +1,91 @@
+#!/usr/bin/env python3
+"""Everything the collection renders from an inventory's network model, as one JSON document.
+
+    .venv/bin/python scripts/render_snapshot.py inventories/lab            # print
+    .venv/bin/python scripts/render_snapshot.py inventories/lab --check    # compare with tests/fixtures/golden
+
+Per host: the NIC plan, the netplan document, the NetworkManager keyfiles, node-ip; for the cluster: the canal and
+multus chart values, the NetworkAttachmentDefinitions and the CNI config of each attachment. Key order is kept,
+because it is the order of the files written on hosts. The golden files were taken before the model v2 refactor
+(issue 11), so a difference means rendered output changed.
+"""
+import argparse
+import json
+import os
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, ".collections"))
+
+from ansible.inventory.manager import InventoryManager  # noqa: E402
+from ansible.parsing.dataloader import DataLoader  # noqa: E402
+from ansible.vars.manager import VariableManager  # noqa: E402
+
+from ansible_collections.multihomed.rke2.plugins.module_utils import nic_config  # noqa: E402
+from ansible_collections.multihomed.rke2.plugins.module_utils import network_model as nm  # noqa: E402
+
+
+def load(inventory):
+    loader = DataLoader()
+    inv = InventoryManager(loader=loader, sources=[inventory])
+    vm = VariableManager(loader=loader, inventory=inv)
+    hostvars = {}
+    for host in inv.get_hosts():
+        v = vm.get_vars(host=host)
+        hostvars[host.name] = {k: v.get(k) for k in ("inventory_hostname", "group_names", "multihomed_addresses",
+                                                     "multihomed_interfaces", "multihomed_networks")}
+    groups = {name: [h.name for h in g.get_hosts()] for name, g in inv.groups.items()}
+    return hostvars, groups
+
+
+def render(inventory):
+    hostvars, groups = load(inventory)
+    networks = next(iter(hostvars.values()))["multihomed_networks"]
+    hosts = [nm.HostInfo.from_vars(h, hostvars[h]) for h in nm.attached_host_names(networks, groups)]
+    report = nm.validate(networks, hosts)
+    out = {"hosts": {}, "cluster": {}}
+    for host in hosts:
+        plan = report["plans"][host.name]
+        out["hosts"][host.name] = {
+            "plan": plan,
+            "netplan": nic_config.netplan_config(plan),
+            "nm": nic_config.nm_connections(plan),
+            "node_ip": nm.node_ip(networks, host),
+        }
+    out["cluster"] = {
+        "warnings": report["warnings"],
+        "canal": {f"{b}/{a}": nm.canal_values(networks, hosts, backend=b, autodetect=a)
+                  for b in ("vxlan", "wireguard") for a in ("cidr", "interface")},
+        "multus": nm.multus_values(networks),
+        "nads": nm.nad_manifests(networks),
+        "cni": {n: nm.cni_config(networks, n) for n in networks if networks[n].get("attachment")},
+    }
+    return json.dumps(out, indent=1) + "\n"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("inventory")
+    parser.add_argument("--check", action="store_true", help="compare with the golden file, exit 1 on a difference")
+    parser.add_argument("--write", action="store_true", help="write the golden file")
+    args = parser.parse_args()
+    text = render(args.inventory)
+    golden = os.path.join(ROOT, "tests", "fixtures", "golden", os.path.splitext(os.path.basename(args.inventory.rstrip("/")))[0] + ".json")
+    if args.write:
+        with open(golden, "w") as f:
+            f.write(text)
+    elif args.check:
+        with open(golden) as f:
+            want = f.read()
+        if want != text:
+            import difflib
+            sys.stdout.writelines(difflib.unified_diff(want.splitlines(True), text.splitlines(True), golden, "now"))
+            return 1
+        print(f"{args.inventory}: rendered output identical to {os.path.relpath(golden, ROOT)}")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
