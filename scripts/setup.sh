@@ -10,10 +10,10 @@ IMAGE=${MULTIHOMED_IMAGE:-localhost/multihomed-rke2-node:bookworm}
 APT_PACKAGES=(podman runc debootstrap containernetworking-plugins netplan.io iputils-ping dnsmasq-base
   etcd-server golang-1.19-go rsync golang-github-modern-go-reflect2-dev python3-venv make openssl jq)
 
-t0=$(date +%s) ts=$t0
-step() {  # prints how long the previous step took, then the next step's name
+t0=$(date +%s) ts=
+step() {  # prints how long the previous step took (none before the first), then the next step's name
   local now; now=$(date +%s)
-  [ "$now" -eq "$t0" ] || printf '   (%ss)\n' $(( now - ts ))
+  [ -z "$ts" ] || printf '   (%ss)\n' $(( now - ts ))
   ts=$now
   printf '\n== setup: %s\n' "$*"
 }
