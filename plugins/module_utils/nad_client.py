@@ -20,10 +20,12 @@ from ansible.module_utils.basic import missing_required_lib
 from ansible.module_utils.common.text.converters import to_native
 
 from ansible_collections.multihomed.rke2.plugins.module_utils import nad_model
-from ansible_collections.multihomed.rke2.plugins.module_utils.network_model import (
+from ansible_collections.multihomed.rke2.plugins.module_utils.checks import (
     MANAGED_LABEL,
+    MANAGED_SELECTOR,
     MANAGED_VALUE,
     NAD_API_VERSION,
+    NAD_KIND,
     ModelError,
 )
 
@@ -138,7 +140,7 @@ class NadClient(object):
         except Exception as exc:  # kubeconfig errors come in many types
             raise NadError("could not create a Kubernetes API client: %s" % to_native(exc))
         self.host = getattr(self.k8s.configuration, "host", "?")
-        self.nads = self._resource(NAD_API_VERSION, nad_model.NAD_KIND, CRD_MISSING)
+        self.nads = self._resource(NAD_API_VERSION, NAD_KIND, CRD_MISSING)
         self.namespaces = self._resource("v1", "Namespace", "the core v1 Namespace API is not served")
 
     def _resource(self, api_version, kind, missing):
@@ -182,7 +184,7 @@ class NadClient(object):
     def list_nads(self, namespace, managed_only=False):
         kwargs = {"namespace": namespace}
         if managed_only:
-            kwargs["label_selector"] = nad_model.MANAGED_SELECTOR
+            kwargs["label_selector"] = MANAGED_SELECTOR
         try:
             result = self.call("listing NetworkAttachmentDefinitions in %s" % namespace, self.nads.get, **kwargs)
         except NadError as exc:
@@ -299,7 +301,7 @@ def apply_definitions(params, check_mode, client_factory=NadClient, warn=None):
             result["diffs"].append(_diff(key, current, None))
         elif action == "skipped":
             warn("NetworkAttachmentDefinition %s was not deleted: it lacks the label %s, so multihomed.rke2 "
-                 "does not own it" % (key, nad_model.MANAGED_SELECTOR))
+                 "does not own it" % (key, MANAGED_SELECTOR))
         result["changed"] = result["changed"] or entry["changed"]
         result["results"].append(entry)
 

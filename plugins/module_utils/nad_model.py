@@ -5,8 +5,8 @@
 
 Pure Python, no Kubernetes client: the ``network_attachment`` module validates every definition here before it
 opens a connection, and decides created/updated/unchanged/deleted from the desired and the live object. Errors are
-:class:`network_model.ModelError` listing every problem, each naming the NAD (``namespace/name``), its position in
-``definitions`` and the field.
+:class:`checks.ModelError` listing every problem, each naming the NAD (``namespace/name``), its position in
+``definitions`` and the field. The rules shared with the network model (names, MTU, enums) live in ``checks``.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -15,20 +15,25 @@ __metaclass__ = type
 
 import copy
 import json
-import re
 
-from ansible_collections.multihomed.rke2.plugins.module_utils.network_model import (
+from ansible_collections.multihomed.rke2.plugins.module_utils.checks import (
     ATTACHMENT_TYPES,
     CNI_VERSIONS,
     IPAM_TYPES,
     MANAGED_LABEL,
+    MANAGED_SELECTOR,
     MANAGED_VALUE,
     MODES,
     NAD_API_VERSION,
+    NAD_KIND,
     ModelError,
+    Problems,
+    is_dns1123_label,
+    is_dns1123_subdomain,
+    is_ifname,
+    mtu_problem,
 )
 
-NAD_KIND = "NetworkAttachmentDefinition"
 # Main (interface-creating) CNI plugins a NAD may name: the model's attachment types plus the other reference
 # plugins of containernetworking/plugins and the common add-ons shipped with RKE2's Multus.
 MAIN_CNI_TYPES = tuple(ATTACHMENT_TYPES) + ("ptp", "vlan", "tap", "dummy", "sriov", "ovs")
@@ -36,63 +41,33 @@ MAIN_CNI_TYPES = tuple(ATTACHMENT_TYPES) + ("ptp", "vlan", "tap", "dummy", "srio
 CHAINED_CNI_TYPES = ("tuning", "portmap", "bandwidth", "sbr", "firewall", "vrf")
 # Plugins that cannot work without an address manager.
 IPAM_REQUIRED = ("macvlan", "ipvlan")
-MANAGED_SELECTOR = "%s=%s" % (MANAGED_LABEL, MANAGED_VALUE)
-
-_DNS1123_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
-_DNS1123_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
-_IFNAME = re.compile(r"^[^\s/:]{1,15}$")
 # Server-set metadata left out of diffs and comparisons.
 _VOLATILE_METADATA = ("creationTimestamp", "generation", "managedFields", "resourceVersion", "selfLink", "uid")
-
-
-def is_dns1123_label(value):
-    return isinstance(value, str) and len(value) <= 63 and bool(_DNS1123_LABEL.match(value))
-
-
-def is_dns1123_subdomain(value):
-    return isinstance(value, str) and len(value) <= 253 and bool(_DNS1123_SUBDOMAIN.match(value))
-
 
 def key_of(obj):
     """``namespace/name`` of an object (mapping)."""
     meta = obj.get("metadata") or {}
-    return "%s/%s" % (meta.get("namespace"), meta.get("name"))
-
-
-class _Errors(object):
-    def __init__(self):
-        self.items = []
-
-    def add(self, where, field, message):
-        self.items.append("%s: %s %s" % (where, field, message))
-
-    def raise_if_any(self):
-        if self.items:
-            raise ModelError(self.items)
-
-
-def _is_int(value):
-    return isinstance(value, int) and not isinstance(value, bool)
+    return f"{meta.get('namespace')}/{meta.get('name')}"
 
 
 def _check_ipam(errors, where, field, plugin_type, ipam, required):
     if ipam is None:
         if required:
-            errors.add(where, field, "is required for type %s (one of %s)" % (plugin_type, ", ".join(IPAM_TYPES)))
+            errors.add(where, field, f"is required for type {plugin_type} (one of {', '.join(IPAM_TYPES)})")
         return
     if not isinstance(ipam, dict):
-        errors.add(where, field, "must be a JSON object, got %s" % type(ipam).__name__)
+        errors.add(where, field, f"must be a JSON object, got {type(ipam).__name__}")
         return
     if not ipam and not required:
         return  # {}: layer 2 only, no addresses
     itype = ipam.get("type")
     if itype not in IPAM_TYPES:
-        errors.add(where, field + ".type", "%r is not a known IPAM plugin (one of %s)" % (itype, ", ".join(IPAM_TYPES)))
+        errors.add(where, f"{field}.type", f"{itype!r} is not a known IPAM plugin (one of {', '.join(IPAM_TYPES)})")
         return
     routes = ipam.get("routes")
     if routes is not None and (not isinstance(routes, list) or not all(isinstance(r, dict) and "dst" in r
                                                                        for r in routes)):
-        errors.add(where, field + ".routes", "must be a list of objects with 'dst'")
+        errors.add(where, f"{field}.routes", "must be a list of objects with 'dst'")
 
 
 def _check_plugin(errors, where, field, plugin, allowed_types):
@@ -101,22 +76,23 @@ def _check_plugin(errors, where, field, plugin, allowed_types):
         return
     ptype = plugin.get("type")
     if ptype not in allowed_types:
-        errors.add(where, field + ".type", "%r is not a known CNI plugin (one of %s)"
-                   % (ptype, ", ".join(allowed_types)))
+        errors.add(where, f"{field}.type", f"{ptype!r} is not a known CNI plugin (one of {', '.join(allowed_types)})")
         return
-    if ptype in MODES and plugin.get("mode") is not None and plugin["mode"] not in MODES[ptype]:
-        errors.add(where, field + ".mode", "%r is not a %s mode (one of %s)"
-                   % (plugin["mode"], ptype, ", ".join(MODES[ptype])))
+    mode = plugin.get("mode")
+    if ptype in MODES and mode is not None and mode not in MODES[ptype]:
+        errors.add(where, f"{field}.mode", f"{mode!r} is not a {ptype} mode (one of {', '.join(MODES[ptype])})")
     for key in ("master", "bridge"):
-        if plugin.get(key) is not None and (not isinstance(plugin[key], str) or not _IFNAME.match(plugin[key])):
-            errors.add(where, field + "." + key, "%r is not a valid Linux interface name" % (plugin[key],))
+        if plugin.get(key) is not None and not is_ifname(plugin[key]):
+            errors.add(where, f"{field}.{key}", f"{plugin[key]!r} is not a valid Linux interface name")
     if ptype == "host-device" and not any(plugin.get(k) for k in ("device", "hwaddr", "kernelpath", "pciBusID")):
         errors.add(where, field, "of type host-device needs one of device, hwaddr, kernelpath, pciBusID")
-    if plugin.get("mtu") is not None and (not _is_int(plugin["mtu"]) or not 576 <= plugin["mtu"] <= 9216):
-        errors.add(where, field + ".mtu", "must be an integer from 576 to 9216, got %r" % (plugin["mtu"],))
+    if plugin.get("mtu") is not None:
+        problem = mtu_problem(plugin["mtu"])
+        if problem:
+            errors.add(where, f"{field}.mtu", problem)
     if ptype in CHAINED_CNI_TYPES:
         return
-    _check_ipam(errors, where, field + ".ipam", ptype, plugin.get("ipam"), ptype in IPAM_REQUIRED)
+    _check_ipam(errors, where, f"{field}.ipam", ptype, plugin.get("ipam"), ptype in IPAM_REQUIRED)
 
 
 def parse_config(config):
@@ -124,35 +100,35 @@ def parse_config(config):
     if isinstance(config, dict):
         return config
     if not isinstance(config, str):
-        raise ValueError("must be a JSON string, got %s" % type(config).__name__)
+        raise ValueError(f"must be a JSON string, got {type(config).__name__}")
     try:
         parsed = json.loads(config)
     except ValueError as exc:
-        raise ValueError("is not valid JSON (%s)" % exc)
+        raise ValueError(f"is not valid JSON ({exc})") from None
     if not isinstance(parsed, dict):
-        raise ValueError("must hold a JSON object, got %s" % type(parsed).__name__)
+        raise ValueError(f"must hold a JSON object, got {type(parsed).__name__}")
     return parsed
 
 
 def validate_cni_config(errors, where, config):
-    """Check a parsed CNI config (single plugin or conflist)."""
+    """Check a parsed CNI config (single plugin or conflist); ``errors`` is a :class:`checks.Problems`."""
     field = "spec.config"
     version = config.get("cniVersion")
     if version is None:
-        errors.add(where, field + ".cniVersion", "is missing (one of %s)" % ", ".join(CNI_VERSIONS))
+        errors.add(where, f"{field}.cniVersion", f"is missing (one of {', '.join(CNI_VERSIONS)})")
     elif str(version) not in CNI_VERSIONS:
-        errors.add(where, field + ".cniVersion", "%r is not supported (one of %s)" % (version, ", ".join(CNI_VERSIONS)))
+        errors.add(where, f"{field}.cniVersion", f"{version!r} is not supported (one of {', '.join(CNI_VERSIONS)})")
     name = config.get("name")
     if not isinstance(name, str) or not name.strip():
-        errors.add(where, field + ".name", "is missing: the CNI network needs a name (usually the NAD's name)")
+        errors.add(where, f"{field}.name", "is missing: the CNI network needs a name (usually the NAD's name)")
     if "plugins" in config:
         plugins = config["plugins"]
         if not isinstance(plugins, list) or not plugins:
-            errors.add(where, field + ".plugins", "must be a non-empty list of plugin objects")
+            errors.add(where, f"{field}.plugins", "must be a non-empty list of plugin objects")
             return
         for i, plugin in enumerate(plugins):
             allowed = MAIN_CNI_TYPES if i == 0 else MAIN_CNI_TYPES + CHAINED_CNI_TYPES
-            _check_plugin(errors, where, "%s.plugins[%d]" % (field, i), plugin, allowed)
+            _check_plugin(errors, where, f"{field}.plugins[{i}]", plugin, allowed)
     else:
         _check_plugin(errors, where, field, config, MAIN_CNI_TYPES)
 
@@ -162,13 +138,13 @@ def validate_definitions(definitions):
 
     Raises ModelError with every problem found, before anything talks to the API server.
     """
-    errors = _Errors()
+    errors = Problems()
     if not isinstance(definitions, list):
         raise ModelError(["definitions: must be a list of NetworkAttachmentDefinition objects"])
     out = []
     seen = {}
     for i, item in enumerate(definitions):
-        pos = "definitions[%d]" % i
+        pos = f"definitions[{i}]"
         if not isinstance(item, dict):
             errors.add(pos, "", "must be a mapping (a NetworkAttachmentDefinition object)")
             continue
@@ -177,24 +153,23 @@ def validate_definitions(definitions):
             errors.add(pos, "metadata", "must be a mapping with name, namespace and labels")
             continue
         name, namespace = meta.get("name"), meta.get("namespace")
-        where = "NetworkAttachmentDefinition '%s/%s' (%s)" % (namespace, name, pos)
+        where = f"NetworkAttachmentDefinition '{namespace}/{name}' ({pos})"
         api_version = item.get("apiVersion", NAD_API_VERSION)
         if api_version != NAD_API_VERSION:
-            errors.add(where, "apiVersion", "%r must be %s" % (api_version, NAD_API_VERSION))
+            errors.add(where, "apiVersion", f"{api_version!r} must be {NAD_API_VERSION}")
         kind = item.get("kind", NAD_KIND)
         if kind != NAD_KIND:
-            errors.add(where, "kind", "%r must be %s" % (kind, NAD_KIND))
+            errors.add(where, "kind", f"{kind!r} must be {NAD_KIND}")
         if not is_dns1123_subdomain(name):
-            errors.add(where, "metadata.name", "%r is not a DNS-1123 name (lower case a-z, 0-9, '-' and '.', "
-                       "starting and ending with a letter or digit)" % (name,))
+            errors.add(where, "metadata.name", f"{name!r} is not a DNS-1123 name (lower case a-z, 0-9, '-' and '.', "
+                       "starting and ending with a letter or digit)")
         if not is_dns1123_label(namespace):
-            errors.add(where, "metadata.namespace", "%r is not a DNS-1123 label (a namespace is required)"
-                       % (namespace,))
+            errors.add(where, "metadata.namespace", f"{namespace!r} is not a DNS-1123 label (a namespace is required)")
         labels = meta.get("labels") or {}
         annotations = meta.get("annotations") or {}
         if not isinstance(labels, dict) or labels.get(MANAGED_LABEL) != MANAGED_VALUE:
-            errors.add(where, "metadata.labels", "must contain %s: the module manages (and prunes) only NADs "
-                       "carrying it; the multihomed.rke2.nad_manifests filter adds it" % MANAGED_SELECTOR)
+            errors.add(where, "metadata.labels", f"must contain {MANAGED_SELECTOR}: the module manages (and prunes) "
+                       "only NADs carrying it; the multihomed.rke2.nad_manifests filter adds it")
         if not isinstance(annotations, dict):
             errors.add(where, "metadata.annotations", "must be a mapping")
             annotations = {}
@@ -208,16 +183,16 @@ def validate_definitions(definitions):
             errors.add(where, "spec.config", str(exc))
             continue
         validate_cni_config(errors, where, config)
-        key = "%s/%s" % (namespace, name)
+        key = f"{namespace}/{name}"
         if key in seen:
-            errors.add(where, "metadata.name", "is also the name of definitions[%d]" % seen[key])
+            errors.add(where, "metadata.name", f"is also the name of definitions[{seen[key]}]")
         seen[key] = i
         new_spec = copy.deepcopy(spec)
         if not isinstance(spec["config"], str):
             new_spec["config"] = json.dumps(config, separators=(",", ":"), sort_keys=True)
-        new_meta = {"name": name, "namespace": namespace, "labels": dict((str(k), str(v)) for k, v in labels.items())}
+        new_meta = {"name": name, "namespace": namespace, "labels": {str(k): str(v) for k, v in labels.items()}}
         if annotations:
-            new_meta["annotations"] = dict((str(k), str(v)) for k, v in annotations.items())
+            new_meta["annotations"] = {str(k): str(v) for k, v in annotations.items()}
         out.append({"apiVersion": NAD_API_VERSION, "kind": NAD_KIND, "metadata": new_meta, "spec": new_spec})
     errors.raise_if_any()
     return out
@@ -243,7 +218,7 @@ def differences(desired, live):
         have = live_meta.get(section) or {}
         for k in sorted(want):
             if have.get(k) != want[k]:
-                out.append("metadata.%s.%s" % (section, k))
+                out.append(f"metadata.{section}.{k}")
     live_spec = live.get("spec") or {}
     for k in sorted(desired.get("spec") or {}):
         if k == "config":

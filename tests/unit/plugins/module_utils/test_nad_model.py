@@ -9,7 +9,7 @@ import json
 import pytest
 
 from ansible_collections.multihomed.rke2.plugins.module_utils import nad_model
-from ansible_collections.multihomed.rke2.plugins.module_utils.network_model import ModelError
+from ansible_collections.multihomed.rke2.plugins.module_utils.checks import ModelError
 
 LABELS = {"app.kubernetes.io/managed-by": "multihomed.rke2"}
 
