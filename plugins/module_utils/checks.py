@@ -1,0 +1,217 @@
+# -*- coding: utf-8 -*-
+# Copyright: multihomed.rke2 contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The small rules every part of the collection shares, each in one place.
+
+The error collector (every message names where, which field and what was expected), the name rules of Kubernetes
+and Linux, the MTU limits, enum checks and address parsing. Used by the network model and by the
+NetworkAttachmentDefinition checks of the ``network_attachment`` module.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import re
+
+try:
+    import netaddr
+
+    HAS_NETADDR = True
+except ImportError:  # pragma: no cover - reported by require_netaddr()
+    HAS_NETADDR = False
+
+# Labels and names written on every object the collection manages.
+MANAGED_LABEL = "app.kubernetes.io/managed-by"
+MANAGED_VALUE = "multihomed.rke2"
+MANAGED_SELECTOR = f"{MANAGED_LABEL}={MANAGED_VALUE}"
+NAD_API_VERSION = "k8s.cni.cncf.io/v1"
+NAD_KIND = "NetworkAttachmentDefinition"
+NETWORKS_ANNOTATION = "k8s.v1.cni.cncf.io/networks"
+DEFAULT_NAD_NAMESPACE = "default"
+
+# CNI plugins and IPAM the model renders (containernetworking/plugins, whereabouts).
+ATTACHMENT_TYPES = ("macvlan", "ipvlan", "bridge", "host-device")
+MODES = {
+    "macvlan": ("bridge", "private", "vepa", "passthru"),
+    "ipvlan": ("l2", "l3", "l3s"),
+}
+IPAM_TYPES = ("host-local", "static", "dhcp", "whereabouts")
+CNI_VERSIONS = ("0.3.0", "0.3.1", "0.4.0", "1.0.0")
+# flannel backends the rke2-canal chart can start (ipsec needs a PSK the chart cannot pass: see issue 16).
+FLANNEL_BACKENDS = ("vxlan", "host-gw", "wireguard", "ipsec")
+MTU_MIN, MTU_MAX = 576, 9216
+
+DNS1123_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+DNS1123_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
+IFNAME = re.compile(r"^[^\s/:]{1,15}$")
+MAC = re.compile(r"^([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}$")
+
+
+class ModelError(ValueError):
+    """Raised with every problem found; ``errors`` is the list of messages."""
+
+    def __init__(self, errors, title="invalid multihomed network model"):
+        self.errors = list(errors)
+        super().__init__(f"{title}:\n  - " + "\n  - ".join(self.errors))
+
+
+class Problems:
+    """Collects every problem before raising, so one run reports them all.
+
+    ``add(where, field, message)``: ``where`` is already a phrase ("network 'storage', host 'mh-wrk-1'",
+    "NetworkAttachmentDefinition 'ns/name' (definitions[0])"); :func:`where` builds the model's phrase.
+    """
+
+    def __init__(self):
+        self.items = []
+
+    def add(self, where_, field, message):
+        self.items.append(f"{where_}: {field} {message}" if field else f"{where_}: {message}")
+
+    def raise_if_any(self, title="invalid multihomed network model"):
+        if self.items:
+            raise ModelError(self.items, title)
+
+
+def where(network=None, host=None, family=None):
+    """The model's way of naming a place: ``network 'n', host 'h'`` (``model`` when no network)."""
+    text = f"network '{network}'" if network is not None else "model"
+    if host is not None:
+        text += f", host '{host}'"
+    if family is not None:
+        text += f", IPv{family}"
+    return text
+
+
+def require_netaddr():
+    if not HAS_NETADDR:
+        raise ModelError(["the Python library 'netaddr' is required on the controller (pip install netaddr)"])
+
+
+def is_int(value):
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def is_dns1123_label(value):
+    return isinstance(value, str) and len(value) <= 63 and bool(DNS1123_LABEL.match(value))
+
+
+def is_dns1123_subdomain(value):
+    return isinstance(value, str) and len(value) <= 253 and bool(DNS1123_SUBDOMAIN.match(value))
+
+
+def is_ifname(value):
+    return isinstance(value, str) and bool(IFNAME.match(value))
+
+
+def is_mac(value):
+    return isinstance(value, str) and bool(MAC.match(value))
+
+
+def mtu_problem(value):
+    """None when value is a valid MTU, else the message (without the field)."""
+    if is_int(value) and MTU_MIN <= value <= MTU_MAX:
+        return None
+    return f"must be an integer from {MTU_MIN} to {MTU_MAX}, got {value!r}"
+
+
+def one_of(value, allowed):
+    """None when value is one of allowed, else the message (without the field)."""
+    return None if value in allowed else f"{value!r} is not one of {', '.join(allowed)}"
+
+
+def ip(value):
+    """netaddr.IPAddress of value, or None."""
+    try:
+        return netaddr.IPAddress(str(value).strip())
+    except (netaddr.AddrFormatError, ValueError, TypeError):
+        return None
+
+
+def net(value):
+    """netaddr.IPNetwork of an ``address/prefix`` text, or None (a bare address is not a network)."""
+    text = str(value).strip()
+    if "/" not in text:
+        return None
+    try:
+        return netaddr.IPNetwork(text)
+    except (netaddr.AddrFormatError, ValueError, TypeError):
+        return None
+
+
+def usable(address, network):
+    """True when address is inside network and is neither its network nor its broadcast address (IPv4, < /31)."""
+    if address not in network:
+        return False
+    if network.version == 4 and network.prefixlen < 31:
+        return address not in (network.network, network.broadcast)
+    return True
+
+
+def is_default_dst(dst):
+    """True for 'default', 0.0.0.0/0, ::/0 or any /0."""
+    if dst in ("default", "0.0.0.0/0", "::/0"):
+        return True
+    parsed = net(dst)
+    return parsed is not None and parsed.prefixlen == 0
+
+
+def load_routes(problems, name, field_, routes, network, via_key="via", dst_key="to"):
+    """Routes as a list of dicts ``{dst_key, via_key?, metric?}`` (model order), checking each."""
+    out = []
+    if routes is None:
+        return out
+    if not isinstance(routes, list):
+        problems.add(where(name), field_, "must be a list of routes")
+        return out
+    for i, route in enumerate(routes):
+        f = f"{field_}[{i}]"
+        if not isinstance(route, dict) or dst_key not in route:
+            problems.add(where(name), f, f"must be a mapping with '{dst_key}'")
+            continue
+        dst = str(route[dst_key])
+        if dst != "default" and net(dst) is None:
+            problems.add(where(name), f"{f}.{dst_key}", f"{dst!r} is not a CIDR (or 'default')")
+            continue
+        item = {dst_key: "0.0.0.0/0" if dst == "default" else str(net(dst).cidr)}
+        if route.get(via_key) is not None:
+            via = check_ip_in(problems, name, f"{f}.{via_key}", route[via_key], network)
+            if via is None:
+                continue
+            item[via_key] = str(via)
+        if route.get("metric") is not None:
+            if not is_int(route["metric"]) or route["metric"] < 0:
+                problems.add(where(name), f"{f}.metric", f"must be a non-negative integer, got {route['metric']!r}")
+                continue
+            item["metric"] = route["metric"]
+        out.append(item)
+    return out
+
+
+def check_ip_in(problems, name, field_, value, network, host=None):
+    """The IPAddress when value is a usable address of network (any address when network is None), else None + a problem."""
+    address = ip(value)
+    if address is None:
+        problems.add(where(name, host), field_, f"{value!r} is not an IP address")
+        return None
+    if network is None:
+        return address
+    if address not in network:
+        problems.add(where(name, host), field_, f"{address} is outside cidr {network.cidr}")
+        return None
+    if not usable(address, network):
+        kind = "network" if address == network.network else "broadcast"
+        problems.add(where(name, host), field_, f"{address} is the {kind} address of {network.cidr}")
+        return None
+    return address
+
+
+def int_in(problems, name, field_, value, low, high):
+    """value when it is an integer in [low, high] (or None), else None and a problem naming the field."""
+    if value is None:
+        return None
+    if not is_int(value) or not low <= value <= high:
+        problems.add(where(name), field_, f"must be an integer from {low} to {high}, got {value!r}")
+        return None
+    return value
