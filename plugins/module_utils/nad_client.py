@@ -86,9 +86,13 @@ class NadError(Exception):
     """A failure with a message meant for the user (and optional details for the result)."""
 
     def __init__(self, msg, **details):
-        super(NadError, self).__init__(msg)
+        super().__init__(msg)
         self.msg = msg
         self.details = details
+
+
+class AlreadyExists(NadError):
+    """A create answered 409 Conflict: another writer created the object after we listed the namespace."""
 
 
 def _api_message(exc):
@@ -195,10 +199,26 @@ class NadClient(object):
             raise
         return result.get("items") or []
 
+    def get_nad(self, namespace, name):
+        """The live NAD, or None when it does not exist."""
+        try:
+            return self.call(f"reading NetworkAttachmentDefinition {namespace}/{name}", self.nads.get,
+                             name=name, namespace=namespace)
+        except NadError as exc:
+            if exc.details.get("status") == 404:
+                return None
+            raise
+
     def create(self, desired, dry_run):
-        return self.call("creating NetworkAttachmentDefinition %s" % nad_model.key_of(desired), self.nads.create,
-                         body=desired, namespace=desired["metadata"]["namespace"],
-                         dry_run=DRY_RUN if dry_run else None)
+        """The created object (the server's dry-run answer in check mode); AlreadyExists on 409 Conflict."""
+        try:
+            return self.call(f"creating NetworkAttachmentDefinition {nad_model.key_of(desired)}", self.nads.create,
+                             body=desired, namespace=desired["metadata"]["namespace"],
+                             dry_run=DRY_RUN if dry_run else None)
+        except NadError as exc:
+            if exc.details.get("status") == 409:
+                raise AlreadyExists(exc.msg, **exc.details) from None
+            raise
 
     def patch(self, desired, dry_run):
         meta = desired["metadata"]
@@ -224,6 +244,46 @@ def _entry(obj, action, changes=None):
 def _diff(key, before, after):
     return {"before": nad_model.trim(before), "after": nad_model.trim(after),
             "before_header": "%s (live)" % key, "after_header": "%s (desired)" % key}
+
+
+def _apply_one(client, obj, current, state, check_mode, predicted, diffs, warn):
+    """Bring one NAD to ``state``; return its result entry and append its diff.
+
+    ``current`` is the live object from the namespace listing (None: absent). ``predicted``: its namespace exists
+    only in a check-mode prediction, so nothing can be sent for it. A create that answers 409 Conflict means another
+    writer created the object after the listing: kubernetes.core's k8s service reports that as unchanged with a
+    warning; here the object is read back and compared, then patched when it differs, so the run still converges.
+    """
+    key = nad_model.key_of(obj)
+    action = nad_model.decide(obj, current, state)
+    if action == "created":
+        if predicted:
+            diffs.append(_diff(key, None, copy.deepcopy(obj)))
+            return _entry(obj, action)
+        try:
+            after = client.create(obj, dry_run=check_mode)
+        except AlreadyExists:
+            meta = obj["metadata"]
+            current = client.get_nad(meta["namespace"], meta["name"])
+            if current is None:
+                raise NadError(f"NetworkAttachmentDefinition {key} was created and deleted again by another writer "
+                               "while this task ran (409 Conflict, then 404): run the task again", status=409)
+            warn(f"NetworkAttachmentDefinition {key} was created by another writer between listing and creating it "
+                 "(409 Conflict): compared with that object instead")
+            action = nad_model.decide(obj, current, state)
+        else:
+            diffs.append(_diff(key, None, after))
+            return _entry(obj, action)
+    changes = nad_model.differences(obj, current) if action == "updated" else None
+    if action == "updated":
+        diffs.append(_diff(key, current, client.patch(obj, dry_run=check_mode)))
+    elif action == "deleted":
+        client.delete(current, dry_run=check_mode)
+        diffs.append(_diff(key, current, None))
+    elif action == "skipped":
+        warn(f"NetworkAttachmentDefinition {key} was not deleted: it lacks the label {MANAGED_SELECTOR}, so "
+             "multihomed.rke2 does not own it")
+    return _entry(obj, action, changes)
 
 
 def apply_definitions(params, check_mode, client_factory=NadClient, warn=None):
@@ -284,24 +344,8 @@ def apply_definitions(params, check_mode, client_factory=NadClient, warn=None):
     by_key = dict((nad_model.key_of(o), o) for items in live.values() for o in items)
 
     for obj in desired:
-        key = nad_model.key_of(obj)
-        current = by_key.get(key)
-        action = nad_model.decide(obj, current, state)
-        changes = nad_model.differences(obj, current) if action == "updated" else None
-        entry = _entry(obj, action, changes)
-        if action == "created":
-            ns = obj["metadata"]["namespace"]
-            after = copy.deepcopy(obj) if ns in pending else client.create(obj, dry_run=check_mode)
-            result["diffs"].append(_diff(key, None, after))
-        elif action == "updated":
-            after = client.patch(obj, dry_run=check_mode)
-            result["diffs"].append(_diff(key, current, after))
-        elif action == "deleted":
-            client.delete(current, dry_run=check_mode)
-            result["diffs"].append(_diff(key, current, None))
-        elif action == "skipped":
-            warn("NetworkAttachmentDefinition %s was not deleted: it lacks the label %s, so multihomed.rke2 "
-                 "does not own it" % (key, MANAGED_SELECTOR))
+        entry = _apply_one(client, obj, by_key.get(nad_model.key_of(obj)), state, check_mode,
+                           obj["metadata"]["namespace"] in pending, result["diffs"], warn)
         result["changed"] = result["changed"] or entry["changed"]
         result["results"].append(entry)
 

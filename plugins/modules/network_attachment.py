@@ -24,6 +24,9 @@ description:
   - Idempotent. A NAD is updated only when it differs from the definition. C(spec.config) is compared as parsed
     JSON (key order and spacing do not matter), labels and annotations as a subset (others are kept), using a
     JSON merge patch.
+  - When another writer creates a NAD between the module's listing and its create (409 Conflict), the module reads
+    that object and patches it if it differs from the definition (action V(updated), else V(unchanged)), with a
+    warning; C(kubernetes.core.k8s) reports such a create as unchanged without comparing.
   - Check mode sends the writes as server-side dry-runs (C(dryRun=All)), so admission and schema errors show up
     without changing anything; diff mode returns the live and the resulting object of each changed NAD.
   - Fails with a clear message when the NetworkAttachmentDefinition CRD is not served (Multus not enabled), when a

@@ -23,9 +23,11 @@ def nad(name, ns="multus", mode="bridge", labels=None):
 
 
 class FakeClient(object):
-    def __init__(self, namespaces, nads):
+    def __init__(self, namespaces, nads, racing=None):
         self.ns = set(namespaces)
-        self.nads = nads
+        self.nads = list(nads)
+        # name -> the object another writer creates after our listing, just before our create (None: and deletes)
+        self.racing = dict(racing or {})
         self.writes = []
 
     def __call__(self, params):
@@ -40,8 +42,18 @@ class FakeClient(object):
     def list_nads(self, namespace, managed_only=False):
         return [o for o in self.nads if o["metadata"]["namespace"] == namespace]
 
+    def get_nad(self, namespace, name):
+        return next((o for o in self.nads if o["metadata"]["namespace"] == namespace and o["metadata"]["name"] == name),
+                    None)
+
     def create(self, desired, dry_run):
         self.writes.append(("create", desired["metadata"]["name"], dry_run))
+        name = desired["metadata"]["name"]
+        if name in self.racing:
+            other = self.racing.pop(name)
+            if other is not None:
+                self.nads.append(other)
+            raise nad_client.AlreadyExists("409 Conflict", status=409)
         return desired
 
     def patch(self, desired, dry_run):
@@ -85,10 +97,40 @@ def test_runner(namespaces, live, args, check, actions, writes):
     assert result["changed"] == bool(writes)
 
 
+# Another writer creates the NAD between our listing and our create: the create answers 409, the module reads the
+# object back and converges (patch when it differs), warning about the race.
+# (case, the NAD 'a' the other writer creates, params, check mode, actions, writes)
+CONFLICTS = [
+    ("same-object", nad("a"), params([nad("a")]), False, {"a": "unchanged"}, [("create", "a", False)]),
+    ("other-config", nad("a", mode="vepa"), params([nad("a")]), False, {"a": "updated"},
+     [("create", "a", False), ("patch", "a", False)]),
+    ("unlabelled", nad("a", labels={}), params([nad("a")]), False, {"a": "updated"},
+     [("create", "a", False), ("patch", "a", False)]),
+    ("check-mode", nad("a", mode="vepa"), params([nad("a"), nad("b")]), True, {"a": "updated", "b": "created"},
+     [("create", "a", True), ("patch", "a", True), ("create", "b", True)]),
+]
+
+
+@pytest.mark.parametrize("racing,args,check,actions,writes", [c[1:] for c in CONFLICTS], ids=[c[0] for c in CONFLICTS])
+def test_create_conflict_converges(racing, args, check, actions, writes):
+    client = FakeClient(["multus"], [], racing={"a": racing})
+    warnings = []
+    result = nad_client.apply_definitions(args, check, client_factory=client, warn=warnings.append)
+    assert dict((r["name"], r["action"]) for r in result["results"]) == actions
+    assert client.writes == writes
+    assert result["changed"] == any(a != "unchanged" for a in actions.values())
+    assert warnings == ["NetworkAttachmentDefinition multus/a was created by another writer between listing and "
+                        "creating it (409 Conflict): compared with that object instead"]
+    updated = [r for r in result["results"] if r["action"] == "updated"]
+    assert all(r["changes"] for r in updated)
+
+
 ERRORS = [
     ("missing-namespace", [], params([nad("a")]), nad_client.NadError, "namespace multus does not exist"),
     ("invalid-before-client", None, params([nad("a", labels={})]), ModelError, "metadata.labels must contain"),
     ("bad-prune-namespace", None, params([], prune=True, prune_namespaces=["Bad"]), ModelError, "'Bad' is not"),
+    ("conflict-then-gone", ["multus"], params([nad("a")]), nad_client.NadError,
+     "multus/a was created and deleted again by another writer while this task ran (409 Conflict, then 404)"),
 ]
 
 
@@ -97,7 +139,9 @@ def test_runner_errors(namespaces, args, exc, text):
     def factory(p):
         if namespaces is None:
             raise AssertionError("the API client must not be created for invalid input")
-        return FakeClient(namespaces, [])
+        # Every case races on 'a' (created, then deleted again by another writer): only conflict-then-gone gets
+        # as far as creating it.
+        return FakeClient(namespaces, [], racing={"a": None})
 
     with pytest.raises(exc) as err:
         nad_client.apply_definitions(args, False, client_factory=factory)
