@@ -1,0 +1,75 @@
+# -*- coding: utf-8 -*-
+# Copyright: multihomed.rke2 contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+name: pod_attachments
+author: multihomed.rke2 contributors
+version_added: 0.1.0
+short_description: The attachments a test pod can use, with their networks' CIDRs
+description:
+  - Pairs the NetworkAttachmentDefinitions of C(multihomed.rke2.nad_manifests) (one per network with an
+    C(attachment), in model order) with the networks of C(multihomed_networks) and their C(cidr).
+  - The input of C(multihomed.rke2.pod_expected_interfaces), used by the C(multihomed.rke2.validate) playbook.
+positional: networks
+options:
+  _input:
+    description: NetworkAttachmentDefinition objects, as returned by C(multihomed_networks | multihomed.rke2.nad_manifests).
+    type: list
+    elements: dict
+    required: true
+  networks:
+    description: The same C(multihomed_networks) mapping the NADs were rendered from.
+    type: dict
+    required: true
+"""
+
+EXAMPLES = r"""
+- name: Attachments of the model, with CIDRs
+  ansible.builtin.set_fact:
+    attachments: >-
+      {{ multihomed_networks | multihomed.rke2.nad_manifests
+         | multihomed.rke2.pod_attachments(multihomed_networks) }}
+  # [{network: storage, cidr: 172.16.50.0/24, namespace: multus-network-attachments, name: macvlan-longhorn}, ...]
+"""
+
+RETURN = r"""
+_value:
+  description: One entry per network with an attachment, in model order.
+  type: list
+  elements: dict
+  contains:
+    network:
+      description: Name of the network in C(multihomed_networks).
+      type: str
+    cidr:
+      description: The network's CIDR.
+      type: str
+    namespace:
+      description: Namespace of the NetworkAttachmentDefinition.
+      type: str
+    name:
+      description: Name of the NetworkAttachmentDefinition.
+      type: str
+"""
+
+from ansible.errors import AnsibleFilterError
+from ansible.module_utils.common.text.converters import to_native
+
+from ansible_collections.multihomed.rke2.plugins.module_utils import pod_check
+
+
+def pod_attachments(nads, networks):
+    try:
+        return pod_check.attachments_from_nads(nads, networks)
+    except pod_check.PodCheckError as exc:
+        raise AnsibleFilterError(f"pod_attachments: {to_native(exc)}")
+
+
+class FilterModule(object):
+    def filters(self):
+        return {"pod_attachments": pod_attachments}
