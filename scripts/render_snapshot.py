@@ -21,8 +21,8 @@ from ansible.inventory.manager import InventoryManager  # noqa: E402
 from ansible.parsing.dataloader import DataLoader  # noqa: E402
 from ansible.vars.manager import VariableManager  # noqa: E402
 
-from ansible_collections.multihomed.rke2.plugins.module_utils import nic_config  # noqa: E402
-from ansible_collections.multihomed.rke2.plugins.module_utils import network_model as nm  # noqa: E402
+from ansible_collections.multihomed.rke2.plugins.module_utils import k8s_render, nic_config, plan, report  # noqa: E402
+from ansible_collections.multihomed.rke2.plugins.module_utils.model import Host, load_networks  # noqa: E402
 
 
 def load(inventory):
@@ -41,24 +41,25 @@ def load(inventory):
 def render(inventory):
     hostvars, groups = load(inventory)
     networks = next(iter(hostvars.values()))["multihomed_networks"]
-    hosts = [nm.HostInfo.from_vars(h, hostvars[h]) for h in nm.attached_host_names(networks, groups)]
-    report = nm.validate(networks, hosts)
+    hosts = [Host.from_vars(h, hostvars[h]) for h in plan.attached_host_names(networks, groups)]
+    rep = report.build(networks, hosts)
+    model = load_networks(networks)
     out = {"hosts": {}, "cluster": {}}
     for host in hosts:
-        plan = report["plans"][host.name]
+        host_plan = rep["plans"][host.name]
         out["hosts"][host.name] = {
-            "plan": plan,
-            "netplan": nic_config.netplan_config(plan),
-            "nm": nic_config.nm_connections(plan),
-            "node_ip": nm.node_ip(networks, host),
+            "plan": host_plan,
+            "netplan": nic_config.netplan_config(host_plan),
+            "nm": nic_config.nm_connections(host_plan),
+            "node_ip": rep["cluster"]["node_ips"][host.name],
         }
     out["cluster"] = {
-        "warnings": report["warnings"],
-        "canal": {f"{b}/{a}": nm.canal_values(networks, hosts, backend=b, autodetect=a)
+        "warnings": rep["warnings"],
+        "canal": {f"{b}/{a}": k8s_render.canal_values(rep["cluster"], backend=b, autodetect=a)
                   for b in ("vxlan", "wireguard") for a in ("cidr", "interface")},
-        "multus": nm.multus_values(networks),
-        "nads": nm.nad_manifests(networks),
-        "cni": {n: nm.cni_config(networks, n) for n in networks if networks[n].get("attachment")},
+        "multus": k8s_render.multus_values(rep["multus"]),
+        "nads": rep["nads"],
+        "cni": {n: k8s_render.network_cni_config(model, n) for n in networks if networks[n].get("attachment")},
     }
     return json.dumps(out, indent=1) + "\n"
 

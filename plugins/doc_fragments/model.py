@@ -39,3 +39,14 @@ options:
     elements: dict
     required: true
 """
+
+    # The input of the filters that read the validated model (the report of validate_model).
+    REPORT = r"""
+options:
+  _input:
+    description:
+      - The validated model, as returned by C(multihomed.rke2.validate_model) and published by
+        C(playbooks/preflight.yml) as the fact C(multihomed_report).
+    type: dict
+    required: true
+"""

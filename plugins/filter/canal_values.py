@@ -17,7 +17,6 @@ description:
     exactly the cluster devices of all nodes.
   - C(calico.ipAutoDetectionMethod) selects the cluster network on every node, by C(cidr=) (default) or
     C(interface=).
-positional: hostvars, groups
 options:
   backend:
     description: Flannel backend. It cannot be changed on a running cluster.
@@ -30,14 +29,13 @@ options:
     default: cidr
     choices: [cidr, interface]
 extends_documentation_fragment:
-  - multihomed.rke2.model
-  - multihomed.rke2.model.inventory
+  - multihomed.rke2.model.report
 """
 
 EXAMPLES = r"""
 - name: Values for the rke2-canal HelmChartConfig
   ansible.builtin.set_fact:
-    rke2_canal_values: "{{ multihomed_networks | multihomed.rke2.canal_values(hostvars, groups, backend='host-gw') }}"
+    rke2_canal_values: "{{ multihomed_report | multihomed.rke2.canal_values(backend='host-gw') }}"
 """
 
 RETURN = r"""
@@ -49,14 +47,14 @@ _value:
     calico: {ipAutoDetectionMethod: cidr=172.16.40.0/24}
 """
 
-from ansible_collections.multihomed.rke2.plugins.module_utils import network_model as nm
-from ansible_collections.multihomed.rke2.plugins.plugin_utils.model_adapter import filter_errors, inventory_hosts
+from ansible_collections.multihomed.rke2.plugins.module_utils import k8s_render
+from ansible_collections.multihomed.rke2.plugins.plugin_utils.model_adapter import filter_errors, validate_args
 
 
 @filter_errors
-def canal_values(networks, hostvars, groups, backend="vxlan", autodetect="cidr"):
-    return nm.canal_values(networks, inventory_hosts(networks, hostvars, groups), backend=backend,
-                           autodetect=autodetect)
+def canal_values(report, backend="vxlan", autodetect="cidr"):
+    args = validate_args(DOCUMENTATION, "canal_values", backend=backend, autodetect=autodetect)
+    return k8s_render.canal_values(report["cluster"], backend=args["backend"], autodetect=args["autodetect"])
 
 
 class FilterModule(object):

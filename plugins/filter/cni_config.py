@@ -38,13 +38,15 @@ _value:
   type: dict
 """
 
-from ansible_collections.multihomed.rke2.plugins.module_utils import network_model as nm
-from ansible_collections.multihomed.rke2.plugins.plugin_utils.model_adapter import filter_errors
+from ansible_collections.multihomed.rke2.plugins.module_utils import k8s_render
+from ansible_collections.multihomed.rke2.plugins.module_utils.model import load_networks
+from ansible_collections.multihomed.rke2.plugins.plugin_utils.model_adapter import filter_errors, validate_args
 
 
 @filter_errors
 def cni_config(networks, network):
-    return nm.cni_config(networks, network)
+    args = validate_args(DOCUMENTATION, "cni_config", network=network)
+    return k8s_render.network_cni_config(load_networks(networks), args["network"])
 
 
 class FilterModule(object):

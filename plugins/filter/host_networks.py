@@ -56,13 +56,18 @@ _value:
     routes: {description: "Extra routes (C(to), C(via), C(metric)).", type: list, elements: dict}
 """
 
-from ansible_collections.multihomed.rke2.plugins.module_utils import network_model as nm
+from ansible_collections.multihomed.rke2.plugins.module_utils import plan
+from ansible_collections.multihomed.rke2.plugins.module_utils.checks import Problems
+from ansible_collections.multihomed.rke2.plugins.module_utils.model import load_networks
 from ansible_collections.multihomed.rke2.plugins.plugin_utils.model_adapter import filter_errors, host_info
 
 
 @filter_errors
 def host_networks(networks, host_vars):
-    return nm.host_networks(networks, host_info(host_vars))
+    problems = Problems()
+    result = plan.host_plan(load_networks(networks), host_info(host_vars), problems)
+    problems.raise_if_any()
+    return result
 
 
 class FilterModule(object):

@@ -15,13 +15,13 @@ description:
   - C(manifests.dhcpDaemonSet=true) when any attachment uses the dhcp IPAM (the CNI DHCP daemon on every node).
   - C(rke2-whereabouts.enabled=true) when any attachment uses whereabouts IPAM.
 extends_documentation_fragment:
-  - multihomed.rke2.model
+  - multihomed.rke2.model.report
 """
 
 EXAMPLES = r"""
 - name: Values for the rke2-multus HelmChartConfig
   ansible.builtin.debug:
-    msg: "{{ multihomed_networks | multihomed.rke2.multus_values }}"
+    msg: "{{ multihomed_report | multihomed.rke2.multus_values }}"
 """
 
 RETURN = r"""
@@ -33,13 +33,13 @@ _value:
     rke2-whereabouts: {enabled: false}
 """
 
-from ansible_collections.multihomed.rke2.plugins.module_utils import network_model as nm
+from ansible_collections.multihomed.rke2.plugins.module_utils import k8s_render
 from ansible_collections.multihomed.rke2.plugins.plugin_utils.model_adapter import filter_errors
 
 
 @filter_errors
-def multus_values(networks):
-    return nm.multus_values(networks)
+def multus_values(report):
+    return k8s_render.multus_values(report["multus"])
 
 
 class FilterModule(object):

@@ -32,13 +32,14 @@ _value:
   elements: dict
 """
 
-from ansible_collections.multihomed.rke2.plugins.module_utils import network_model as nm
+from ansible_collections.multihomed.rke2.plugins.module_utils import k8s_render
+from ansible_collections.multihomed.rke2.plugins.module_utils.model import load_networks
 from ansible_collections.multihomed.rke2.plugins.plugin_utils.model_adapter import filter_errors
 
 
 @filter_errors
 def nad_manifests(networks):
-    return nm.nad_manifests(networks)
+    return k8s_render.nad_manifests(load_networks(networks))
 
 
 class FilterModule(object):

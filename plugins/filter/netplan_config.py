@@ -43,10 +43,12 @@ _value:
 """
 
 from ansible_collections.multihomed.rke2.plugins.module_utils import nic_config
+from ansible_collections.multihomed.rke2.plugins.plugin_utils.model_adapter import validate_args
 
 
 def netplan_config(plan, renderer="networkd"):
-    return nic_config.netplan_config(plan, renderer=renderer)
+    args = validate_args(DOCUMENTATION, "netplan_config", renderer=renderer)
+    return nic_config.netplan_config(plan, renderer=args["renderer"])
 
 
 class FilterModule(object):

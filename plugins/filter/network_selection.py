@@ -44,13 +44,14 @@ _value:
   sample: multus-network-attachments/macvlan-longhorn-dhcp,multus-network-attachments/macvlan-private-dhcp@net2
 """
 
-from ansible_collections.multihomed.rke2.plugins.module_utils import network_model as nm
-from ansible_collections.multihomed.rke2.plugins.plugin_utils.model_adapter import filter_errors
+from ansible_collections.multihomed.rke2.plugins.module_utils import selection
+from ansible_collections.multihomed.rke2.plugins.plugin_utils.model_adapter import filter_errors, validate_args
 
 
 @filter_errors
 def network_selection(items, namespace=None):
-    return nm.network_selection(items, namespace=namespace)
+    args = validate_args(DOCUMENTATION, "network_selection", namespace=namespace)
+    return selection.network_selection(items, namespace=args["namespace"])
 
 
 class FilterModule(object):

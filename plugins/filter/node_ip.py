@@ -22,13 +22,13 @@ options:
     type: dict
     required: true
 extends_documentation_fragment:
-  - multihomed.rke2.model
+  - multihomed.rke2.model.report
 """
 
 EXAMPLES = r"""
 - name: node-ip for config.yaml
   ansible.builtin.set_fact:
-    rke2_node_ip: "{{ multihomed_networks | multihomed.rke2.node_ip(hostvars[inventory_hostname]) }}"
+    rke2_node_ip: "{{ multihomed_report | multihomed.rke2.node_ip(hostvars[inventory_hostname]) }}"
 """
 
 RETURN = r"""
@@ -37,14 +37,20 @@ _value:
   type: str
 """
 
-from ansible_collections.multihomed.rke2.plugins.module_utils import network_model as nm
+from ansible_collections.multihomed.rke2.plugins.module_utils import plan
+from ansible_collections.multihomed.rke2.plugins.module_utils.checks import ModelError
 from ansible_collections.multihomed.rke2.plugins.plugin_utils.model_adapter import filter_errors, host_info
 
 
 @filter_errors
-def node_ip(networks, host_vars):
-    facts = host_vars.get("ansible_facts") if host_vars is not None else None
-    return nm.node_ip(networks, host_info(host_vars), facts=facts)
+def node_ip(report, host_vars):
+    host = host_info(host_vars)
+    cluster = report["cluster"]
+    if host.name not in report["plans"]:
+        raise ModelError([f"network '{cluster['network']}', host '{host.name}': groups: the host is in none of the "
+                          f"cluster network's groups ({', '.join(cluster['groups'])})"])
+    facts = host_vars.get("ansible_facts")
+    return plan.node_ip_from_facts(cluster["network"], cluster["groups"], host.name, report["plans"][host.name], facts)
 
 
 class FilterModule(object):

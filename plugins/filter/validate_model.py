@@ -43,13 +43,20 @@ _value:
     multus: {description: "Optional Multus parts needed: C(dhcp_daemon), C(whereabouts).", type: dict}
 """
 
-from ansible_collections.multihomed.rke2.plugins.module_utils import network_model as nm
-from ansible_collections.multihomed.rke2.plugins.plugin_utils.model_adapter import filter_errors, inventory_hosts
+from ansible_collections.multihomed.rke2.plugins.module_utils import report
+from ansible_collections.multihomed.rke2.plugins.plugin_utils.model_adapter import (
+    filter_errors,
+    inventory_hosts,
+    note_validation,
+)
 
 
 @filter_errors
 def validate_model(networks, hostvars, groups):
-    return nm.validate(networks, inventory_hosts(networks, hostvars, groups))
+    hosts = inventory_hosts(networks, hostvars, groups)
+    result = report.build(networks, hosts)
+    note_validation(hosts, result["networks"])
+    return result
 
 
 class FilterModule(object):

@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: multihomed.rke2 contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Render a host's NIC plan (see network_model.host_networks) into netplan and NetworkManager configuration.
+"""Render a host's NIC plan (see plan.host_plan) into netplan and NetworkManager configuration.
 
 Pure data in, pure data out: the role writes the results with to_nice_yaml (netplan) and as keyfiles (NM).
 netplan keys: https://netplan.readthedocs.io/en/stable/netplan-yaml/ (routes, dhcp4-overrides, match, set-name, vlans)

@@ -1,18 +1,37 @@
 # -*- coding: utf-8 -*-
 # Copyright: multihomed.rke2 contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Controller-side glue between Ansible data (hostvars, groups) and the pure network model."""
+"""Controller-side glue between Ansible data (hostvars, groups, filter arguments) and the pure model.
 
-from __future__ import absolute_import, division, print_function
+- :func:`filter_errors` turns a ModelError into an AnsibleFilterError naming the filter;
+- :func:`validate_args` checks a filter's arguments against its own DOCUMENTATION (doc fragments included), the
+  way ansible.utils' ``_validate_args`` does, so the documentation is the one source of types and choices;
+- :func:`inventory_hosts` / :func:`host_info` read the model's host fields out of hostvars.
+"""
 
-__metaclass__ = type
+from __future__ import annotations
 
 import functools
 
+import yaml
 from ansible.errors import AnsibleFilterError
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.common.text.converters import to_native
+from ansible.utils.display import Display
 
-from ansible_collections.multihomed.rke2.plugins.module_utils import network_model as nm
+from ansible_collections.multihomed.rke2.plugins.doc_fragments.model import ModuleDocFragment
+from ansible_collections.multihomed.rke2.plugins.module_utils import plan
+from ansible_collections.multihomed.rke2.plugins.module_utils.checks import ModelError
+from ansible_collections.multihomed.rke2.plugins.module_utils.model import Host
+
+display = Display()
+_FRAGMENTS = {
+    "multihomed.rke2.model": ModuleDocFragment.DOCUMENTATION,
+    "multihomed.rke2.model.inventory": ModuleDocFragment.INVENTORY,
+    "multihomed.rke2.model.plan": ModuleDocFragment.PLAN,
+    "multihomed.rke2.model.report": ModuleDocFragment.REPORT,
+}
+_ARGSPEC_KEYS = ("type", "elements", "choices", "default", "required", "no_log")
 
 
 def filter_errors(func):
@@ -22,28 +41,52 @@ def filter_errors(func):
     def wrapper(*args, **kwargs):
         try:
             return func(*args, **kwargs)
-        except nm.ModelError as exc:
-            raise AnsibleFilterError("%s: %s" % (func.__name__, to_native(exc)))
+        except ModelError as exc:
+            raise AnsibleFilterError(f"{func.__name__}: {to_native(exc)}")
 
     return wrapper
 
 
+@functools.lru_cache(maxsize=None)
+def _argument_spec(documentation):
+    doc = yaml.safe_load(documentation)
+    options = {}
+    for name in doc.get("extends_documentation_fragment") or []:
+        options.update(yaml.safe_load(_FRAGMENTS[name]).get("options") or {})
+    options.update(doc.get("options") or {})
+    options.pop("_input", None)
+    return {k: {key: v[key] for key in _ARGSPEC_KEYS if key in v} for k, v in options.items()}
+
+
+def validate_args(documentation, name, **params):
+    """The filter's arguments, checked and completed with defaults from its DOCUMENTATION (AnsibleFilterError)."""
+    result = ArgumentSpecValidator(_argument_spec(documentation)).validate(params)
+    if result.error_messages:
+        raise AnsibleFilterError(f"{name}: invalid arguments: {'; '.join(result.error_messages)}")
+    return result.validated_parameters
+
+
 def host_info(host_vars, host=None):
-    """HostInfo from one host's variables (hostvars[inventory_hostname] or a dict with the same keys)."""
+    """Host from one host's variables (hostvars[inventory_hostname] or a dict with the same keys)."""
     if host_vars is None:
-        raise nm.ModelError(["model: the host's variables are needed (pass hostvars[inventory_hostname])"])
+        raise ModelError(["model: the host's variables are needed (pass hostvars[inventory_hostname])"])
     try:
-        return nm.HostInfo.from_vars(host or host_vars.get("inventory_hostname", "<unknown>"), host_vars)
+        return Host.from_vars(host or host_vars.get("inventory_hostname", "<unknown>"), host_vars)
     except AttributeError:
-        raise nm.ModelError(["model: expected the host's variables as a mapping, got %s" % type(host_vars).__name__])
+        raise ModelError([f"model: expected the host's variables as a mapping, got {type(host_vars).__name__}"])
 
 
 def inventory_hosts(networks, hostvars, groups):
-    """HostInfo of every host attached to any network, from hostvars and groups."""
+    """Host of every host attached to any network, from hostvars and groups."""
     if hostvars is None or groups is None:
-        raise nm.ModelError(["model: hostvars and groups are needed to see every host"])
-    names = nm.attached_host_names(networks, groups)
+        raise ModelError(["model: hostvars and groups are needed to see every host"])
+    names = plan.attached_host_names(networks, groups)
     missing = sorted(set(names) - set(hostvars))
     if missing:
-        raise nm.ModelError(["model: hosts %s are in the groups but not in hostvars" % ", ".join(missing)])
-    return [nm.HostInfo.from_vars(h, hostvars[h]) for h in names]
+        raise ModelError([f"model: hosts {', '.join(missing)} are in the groups but not in hostvars"])
+    return [Host.from_vars(h, hostvars[h]) for h in names]
+
+
+def note_validation(hosts, networks):
+    """One line per validation of the whole model (shown with -v), so a run shows how often it validated."""
+    display.v(f"multihomed.rke2: network model validated ({len(networks)} networks, {len(hosts)} hosts)")

@@ -9,7 +9,8 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", ".collections"))
 
-from ansible_collections.multihomed.rke2.plugins.module_utils import network_model as nm  # noqa: E402
+from ansible_collections.multihomed.rke2.plugins.module_utils import k8s_render, report  # noqa: E402
+from ansible_collections.multihomed.rke2.plugins.module_utils.model import Host  # noqa: E402
 
 HOSTS = 1000
 NETWORKS = 8
@@ -33,7 +34,7 @@ def build():
             for i in range(1, NETWORKS):
                 addresses["net%d" % i] = "10.%d.%d.%d" % (100 + i, h // 250 + 1, h % 250 + 2)
         interfaces = {"cluster": "eth1"} if h % 2 else {}
-        hosts.append(nm.HostInfo("node-%04d" % h, groups, addresses, interfaces))
+        hosts.append(Host("node-%04d" % h, groups, addresses, interfaces))
     return nets, hosts
 
 
@@ -41,19 +42,18 @@ def main():
     nets, hosts = build()
     t0 = time.process_time()
     w0 = time.perf_counter()
-    report = nm.validate(nets, hosts)
+    rep = report.build(nets, hosts)
     t_plan = time.perf_counter() - w0
-    model = nm.normalize_networks(nets)
-    ips = [nm.node_ip(model, h) for h in hosts]
+    ips = list(rep["cluster"]["node_ips"].values())
     t_ip = time.perf_counter() - w0 - t_plan
-    nads = nm.nad_manifests(nets)
-    canal = nm.canal_values(nets, hosts, backend="host-gw")
+    nads = rep["nads"]
+    canal = k8s_render.canal_values(rep["cluster"], backend="host-gw")
     wall = time.perf_counter() - w0
     cpu = time.process_time() - t0
-    entries = sum(len(p) for p in report["plans"].values())
+    entries = sum(len(p) for p in rep["plans"].values())
     print("hosts=%d networks=%d nic_plan_entries=%d node_ips=%d nads=%d" % (HOSTS, NETWORKS, entries, len(ips), len(nads)))
     print("canal flannel=%s calico=%s" % (canal["flannel"], canal["calico"]))
-    print("validate+plans: %.3f s   node_ip x%d: %.3f s" % (t_plan, len(ips), t_ip))
+    print("validate+plans (once, the published report): %.3f s   node_ips read x%d: %.3f s" % (t_plan, len(ips), t_ip))
     print("total: %.3f s wall, %.3f s cpu (target < 2 s on one core): %s"
           % (wall, cpu, "OK" if cpu < 2 else "OVER TARGET"))
 

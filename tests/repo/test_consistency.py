@@ -52,7 +52,7 @@ def test_collection_builds_and_installs_offline(tmp_path):
     tarball = glob.glob(str(tmp_path / "multihomed-rke2-*.tar.gz"))
     assert len(tarball) == 1
     names = run("tar", "tzf", tarball[0]).stdout.split()
-    assert "plugins/module_utils/network_model.py" in names
+    assert "plugins/module_utils/model.py" in names
     assert not [n for n in names if n.startswith((".venv", ".collections", "tests/output"))]
     dest = tmp_path / "installed"
     empty_cfg = tmp_path / "ansible.cfg"

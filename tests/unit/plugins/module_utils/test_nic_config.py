@@ -6,7 +6,9 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.multihomed.rke2.plugins.module_utils import network_model as nm
+from ansible_collections.multihomed.rke2.plugins.module_utils import plan
+from ansible_collections.multihomed.rke2.plugins.module_utils.checks import Problems
+from ansible_collections.multihomed.rke2.plugins.module_utils.model import Host, load_networks
 from ansible_collections.multihomed.rke2.plugins.module_utils import nic_config
 
 
@@ -64,8 +66,10 @@ def test_netplan_from_the_model():
                         "groups": ["agents"], "parent": "ens160"},
             "storage": {"vlan": 50, "cidr": "172.16.50.0/24", "purpose": "storage", "groups": ["agents"],
                         "interface": "ens224", "addressing": "dhcp"}}
-    plan = nm.host_networks(nets, nm.HostInfo("w1", ["agents"], {"cluster": "172.16.40.47"}))
-    doc = nic_config.netplan_config(plan, renderer="NetworkManager")["network"]
+    problems = Problems()
+    host_plan = plan.host_plan(load_networks(nets), Host("w1", ["agents"], {"cluster": "172.16.40.47"}), problems)
+    assert not problems.items
+    doc = nic_config.netplan_config(host_plan, renderer="NetworkManager")["network"]
     assert doc["renderer"] == "NetworkManager"
     assert doc["ethernets"] == {"ens224": {"dhcp4": True, "dhcp4-overrides": {"use-routes": False}}, "ens160": {}}
     assert doc["vlans"]["ens160.40"]["routes"] == [{"to": "default", "via": "172.16.40.1"}]

@@ -9,7 +9,43 @@ import json
 
 import pytest
 
-from ansible_collections.multihomed.rke2.plugins.module_utils import network_model as nm
+from ansible_collections.multihomed.rke2.plugins.module_utils import k8s_render, plan, report, selection
+from ansible_collections.multihomed.rke2.plugins.module_utils.checks import ModelError, Problems
+from ansible_collections.multihomed.rke2.plugins.module_utils.model import Host, cluster_network, load_networks
+
+
+# The old one-module API, expressed with the split modules (model, plan, report, k8s_render, selection).
+def validate(networks, host_list):
+    return report.build(networks, host_list)
+
+
+def host_networks(networks, host):
+    problems = Problems()
+    result = plan.host_plan(load_networks(networks), host, problems)
+    problems.raise_if_any()
+    return result
+
+
+def node_ip(networks, host, facts=None):
+    model = load_networks(networks)
+    cluster = cluster_network(model)
+    return plan.node_ip_from_facts(cluster.name, cluster.groups, host.name, host_networks(networks, host), facts)
+
+
+def canal_values(networks, host_list, **kwargs):
+    return k8s_render.canal_values(report.build(networks, host_list)["cluster"], **kwargs)
+
+
+def nad_manifests(networks):
+    return k8s_render.nad_manifests(load_networks(networks))
+
+
+def cni_config(networks, name):
+    return k8s_render.network_cni_config(load_networks(networks), name)
+
+
+def multus_values(networks):
+    return k8s_render.multus_values(k8s_render.multus_requirements(load_networks(networks)))
 
 
 def base():
@@ -30,10 +66,10 @@ def base():
 
 def hosts():
     return [
-        nm.HostInfo("cpl-1", ["rke2_servers"], {"cluster": "172.16.40.46"}),
-        nm.HostInfo("cpl-2", ["rke2_servers"], {"cluster": "172.16.40.49"}),
-        nm.HostInfo("wrk-1", ["rke2_agents"], {"cluster": "172.16.40.47"}),
-        nm.HostInfo("wrk-2", ["rke2_agents"], {"cluster": "172.16.40.48"}),
+        Host("cpl-1", ["rke2_servers"], {"cluster": "172.16.40.46"}),
+        Host("cpl-2", ["rke2_servers"], {"cluster": "172.16.40.49"}),
+        Host("wrk-1", ["rke2_agents"], {"cluster": "172.16.40.47"}),
+        Host("wrk-2", ["rke2_agents"], {"cluster": "172.16.40.48"}),
     ]
 
 
@@ -51,7 +87,7 @@ def patched(path, value):
 
 
 def test_reference_lab_is_valid():
-    report = nm.validate(base(), hosts())
+    report = validate(base(), hosts())
     assert report["cluster_network"] == "cluster"
     assert report["multus"] == {"dhcp_daemon": True, "whereabouts": False}
     assert [e["network"] for e in report["plans"]["wrk-1"]] == ["cluster", "storage", "services"]
@@ -130,13 +166,13 @@ def test_network_errors(case, path, value, expected):
     if case == "host-device without device":
         del nets["storage"]["attachment"]["mode"]
         expected = "network 'storage': attachment.device is required for type host-device"
-    with pytest.raises(nm.ModelError) as err:
-        nm.validate(nets, hosts())
+    with pytest.raises(ModelError) as err:
+        validate(nets, hosts())
     assert expected in str(err.value), str(err.value)
 
 
 def H(name, groups, addresses=None, interfaces=None):
-    return nm.HostInfo(name, groups, addresses or {}, interfaces or {})
+    return Host(name, groups, addresses or {}, interfaces or {})
 
 
 HOST_ERRORS = [
@@ -175,8 +211,8 @@ HOST_ERRORS = [
 
 @pytest.mark.parametrize("case, host_list, expected", HOST_ERRORS, ids=[c[0] for c in HOST_ERRORS])
 def test_host_errors(case, host_list, expected):
-    with pytest.raises(nm.ModelError) as err:
-        nm.validate(base(), host_list)
+    with pytest.raises(ModelError) as err:
+        validate(base(), host_list)
     assert expected in str(err.value), str(err.value)
 
 
@@ -184,20 +220,20 @@ def test_two_default_routes():
     nets = base()
     nets["services"].update(addressing="static", gateway="172.16.60.1", default_route=True)
     host = H("wrk-1", ["rke2_agents"], {"cluster": "172.16.40.47", "services": "172.16.60.7"})
-    with pytest.raises(nm.ModelError) as err:
-        nm.validate(nets, [host])
+    with pytest.raises(ModelError) as err:
+        validate(nets, [host])
     assert ("network 'services', host 'wrk-1': default_route would be a second default route on this host "
             "(also on 'cluster')") in str(err.value)
     nets["cluster"]["default_route"] = False
-    plan = nm.validate(nets, [host])["plans"]["wrk-1"]
+    plan = validate(nets, [host])["plans"]["wrk-1"]
     assert [e["network"] for e in plan if e["default_route"]] == ["services"]
 
 
 def test_all_errors_reported_at_once():
     nets = patched(("cluster", "vlan"), 9999)
     nets["storage"]["cidr"] = "bogus"
-    with pytest.raises(nm.ModelError) as err:
-        nm.validate(nets, hosts())
+    with pytest.raises(ModelError) as err:
+        validate(nets, hosts())
     assert len(err.value.errors) == 2
 
 
@@ -217,7 +253,7 @@ PLANS = [
 
 @pytest.mark.parametrize("case, host, network, expected", PLANS, ids=[c[0] for c in PLANS])
 def test_host_plan(case, host, network, expected):
-    entry = [e for e in nm.host_networks(base(), host) if e["network"] == network][0]
+    entry = [e for e in host_networks(base(), host) if e["network"] == network][0]
     assert {k: entry[k] for k in expected} == expected
 
 
@@ -227,21 +263,21 @@ def test_vlan_subinterface_plan_and_master():
         nets[name].pop("interface")
         nets[name]["parent"] = "ens160"
     host = H("wrk-1", ["rke2_agents"], {"cluster": "172.16.40.47"}, {"storage": "ens161"})
-    plan = {e["network"]: e for e in nm.host_networks(nets, host)}
+    plan = {e["network"]: e for e in host_networks(nets, host)}
     assert (plan["cluster"]["device"], plan["cluster"]["parent"], plan["cluster"]["vlan"]) == ("ens160.40", "ens160", 40)
     assert (plan["storage"]["device"], plan["storage"]["parent"]) == ("ens161.50", "ens161")
-    assert json.loads(nm.nad_manifests(nets)[0]["spec"]["config"])["master"] == "ens160.50"
+    assert json.loads(nad_manifests(nets)[0]["spec"]["config"])["master"] == "ens160.50"
 
 
 def test_node_ip():
-    assert nm.node_ip(base(), H("wrk-1", ["rke2_agents"], {"cluster": "172.16.40.47"})) == "172.16.40.47"
+    assert node_ip(base(), H("wrk-1", ["rke2_agents"], {"cluster": "172.16.40.47"})) == "172.16.40.47"
     nets = patched(("cluster", "addressing"), "mixed")
     facts = {"ens192": {"ipv4": {"address": "172.16.40.99"}}}
-    assert nm.node_ip(nets, H("wrk-1", ["rke2_agents"], {"cluster": "dhcp"}), facts) == "172.16.40.99"
-    with pytest.raises(nm.ModelError, match="only known from gathered facts of ens192"):
-        nm.node_ip(nets, H("wrk-1", ["rke2_agents"], {"cluster": "dhcp"}), {})
-    with pytest.raises(nm.ModelError, match="host 'x': groups: the host is in none of the cluster network's groups"):
-        nm.node_ip(base(), H("x", ["other"]))
+    assert node_ip(nets, H("wrk-1", ["rke2_agents"], {"cluster": "dhcp"}), facts) == "172.16.40.99"
+    with pytest.raises(ModelError, match="only known from gathered facts of ens192"):
+        node_ip(nets, H("wrk-1", ["rke2_agents"], {"cluster": "dhcp"}), {})
+    with pytest.raises(ModelError, match="host 'x': groups: the host is in none of the cluster network's groups"):
+        node_ip(base(), H("x", ["other"]))
 
 
 CANAL = [
@@ -258,16 +294,16 @@ CANAL = [
 
 @pytest.mark.parametrize("case, host_list, kwargs, expected", CANAL, ids=[c[0] for c in CANAL])
 def test_canal_values(case, host_list, kwargs, expected):
-    assert nm.canal_values(base(), host_list, **kwargs) == expected
+    assert canal_values(base(), host_list, **kwargs) == expected
 
 
 def test_canal_bad_backend():
-    with pytest.raises(nm.ModelError, match="backend 'udp' is not a flannel backend"):
-        nm.canal_values(base(), hosts(), backend="udp")
+    with pytest.raises(ModelError, match="backend 'udp' is not a flannel backend"):
+        canal_values(base(), hosts(), backend="udp")
 
 
 def test_reference_nads():
-    nads = nm.nad_manifests(base())
+    nads = nad_manifests(base())
     assert [n["metadata"]["name"] for n in nads] == ["macvlan-longhorn-dhcp", "macvlan-private-dhcp"]
     for nad, master in zip(nads, ["ens224", "ens256"]):
         assert nad["apiVersion"] == "k8s.cni.cncf.io/v1"
@@ -289,7 +325,7 @@ def test_multus_2018_macvlan_conf():
                                             "range_start": "10.40.40.1", "range_end": "10.40.40.100",
                                             "routes": [{"dst": "0.0.0.0/0"}]}}},
     }
-    assert nm.cni_config(nets, "macvlan") == {
+    assert cni_config(nets, "macvlan") == {
         "cniVersion": "0.3.0", "name": "macvlan-conf", "type": "macvlan", "master": "eth2", "mode": "bridge",
         "ipam": {
             "type": "host-local",
@@ -297,7 +333,7 @@ def test_multus_2018_macvlan_conf():
             "routes": [{"dst": "0.0.0.0/0"}],
         },
     }
-    assert nm.nad_manifests(nets)[0]["metadata"] == {
+    assert nad_manifests(nets)[0]["metadata"] == {
         "name": "macvlan-conf", "namespace": "default", "labels": {"app.kubernetes.io/managed-by": "multihomed.rke2"}}
 
 
@@ -321,16 +357,16 @@ def test_cni_config(case, attachment, expected):
     nets = base()
     attachment = dict(attachment, name="att-" + case.replace(" ", "-"))
     nets["storage"]["attachment"] = attachment
-    conf = nm.cni_config(nets, "storage")
+    conf = cni_config(nets, "storage")
     expected = dict(expected, cniVersion="0.3.1", name=attachment["name"])
     assert conf == expected
 
 
 def test_cni_config_errors():
-    with pytest.raises(nm.ModelError, match="network 'nope': not in multihomed_networks"):
-        nm.cni_config(base(), "nope")
-    with pytest.raises(nm.ModelError, match="network 'cluster': attachment is not set"):
-        nm.cni_config(base(), "cluster")
+    with pytest.raises(ModelError, match="network 'nope': not in multihomed_networks"):
+        cni_config(base(), "nope")
+    with pytest.raises(ModelError, match="network 'cluster': attachment is not set"):
+        cni_config(base(), "cluster")
 
 
 SELECTION = [
@@ -344,7 +380,7 @@ SELECTION = [
 
 @pytest.mark.parametrize("case, items, namespace, expected", SELECTION, ids=[c[0] for c in SELECTION])
 def test_network_selection(case, items, namespace, expected):
-    assert nm.network_selection(items, namespace) == expected
+    assert selection.network_selection(items, namespace) == expected
 
 
 SELECTION_ERRORS = [
@@ -358,27 +394,27 @@ SELECTION_ERRORS = [
 
 @pytest.mark.parametrize("case, items, expected", SELECTION_ERRORS, ids=[c[0] for c in SELECTION_ERRORS])
 def test_network_selection_errors(case, items, expected):
-    with pytest.raises(nm.ModelError) as err:
-        nm.network_selection(items)
+    with pytest.raises(ModelError) as err:
+        selection.network_selection(items)
     assert expected in str(err.value)
 
 
 def test_multus_values():
-    assert nm.multus_values(base()) == {"manifests": {"dhcpDaemonSet": True}, "rke2-whereabouts": {"enabled": False}}
+    assert multus_values(base()) == {"manifests": {"dhcpDaemonSet": True}, "rke2-whereabouts": {"enabled": False}}
     nets = base()
     nets["storage"]["attachment"]["ipam"] = {"type": "whereabouts"}
     nets["services"]["attachment"]["ipam"] = {"type": "whereabouts"}
-    assert nm.multus_values(nets) == {"manifests": {"dhcpDaemonSet": False}, "rke2-whereabouts": {"enabled": True}}
+    assert multus_values(nets) == {"manifests": {"dhcpDaemonSet": False}, "rke2-whereabouts": {"enabled": True}}
 
 
 def test_input_not_modified():
     nets = base()
     before = copy.deepcopy(nets)
-    nm.validate(nets, hosts())
-    nm.nad_manifests(nets)
+    validate(nets, hosts())
+    nad_manifests(nets)
     assert nets == before
 
 
 def test_attached_host_names():
     groups = {"rke2_servers": ["cpl-1", "cpl-2"], "rke2_agents": ["wrk-1", "cpl-2"], "other": ["x"]}
-    assert nm.attached_host_names(base(), groups) == ["wrk-1", "cpl-2", "cpl-1"]
+    assert plan.attached_host_names(base(), groups) == ["wrk-1", "cpl-2", "cpl-1"]

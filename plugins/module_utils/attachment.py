@@ -1,0 +1,214 @@
+# -*- coding: utf-8 -*-
+# Copyright: multihomed.rke2 contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""A network's ``attachment``: how pods join the network through Multus (CNI plugin and IPAM), as types.
+
+:func:`load_attachment` checks the fields against what the CNI plugins (containernetworking/plugins) and
+whereabouts accept and returns an :class:`Attachment`, recording whether ``master`` was given (provenance: the
+whole-model step refuses a default master that differs between hosts, but not an explicit one).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+from ansible_collections.multihomed.rke2.plugins.module_utils import checks
+from ansible_collections.multihomed.rke2.plugins.module_utils.checks import check_ip_in, int_in, load_routes, where
+
+ATTACHMENT_FIELDS = ("name", "namespace", "type", "mode", "master", "bridge", "device", "mtu", "ipam", "cni_version")
+DEFAULT_MODE = {"macvlan": "bridge", "ipvlan": "l2"}
+DEFAULT_CNI_VERSION = "0.3.1"
+IPAM_FIELDS = {
+    "host-local": ("type", "subnet", "range_start", "range_end", "gateway", "routes"),
+    "static": ("type", "addresses", "routes"),
+    "dhcp": ("type",),
+    "whereabouts": ("type", "range", "range_start", "range_end", "exclude", "gateway", "routes"),
+}
+
+
+@dataclass
+class Ipam:
+    """The IPAM of an attachment; ``fields`` holds the normalized keys of its type (model names, in order)."""
+
+    type: str
+    fields: dict = field(default_factory=dict)
+
+    @property
+    def routes(self):
+        return self.fields.get("routes", [])
+
+    def as_dict(self):
+        return {"type": self.type, **self.fields}
+
+
+@dataclass
+class Attachment:
+    name: str
+    namespace: str
+    type: str
+    cni_version: str
+    mode: Optional[str] = None
+    master: Optional[str] = None
+    master_explicit: bool = False
+    bridge: Optional[str] = None
+    device: Optional[str] = None
+    mtu: Optional[int] = None
+    ipam: Optional[Ipam] = None
+
+
+def _subnet_ipam(problems, name, field_, itype, ipam, net, out):
+    """host-local ``subnet`` / whereabouts ``range`` with start, end, gateway, exclude."""
+    key = "subnet" if itype == "host-local" else "range"
+    subnet = net
+    if ipam.get(key) is not None:
+        subnet = checks.net(ipam[key])
+        if subnet is None:
+            problems.add(where(name), f"{field_}.{key}", f"{ipam[key]!r} is not a CIDR")
+            return False
+        if net is not None and subnet not in net and subnet != net:
+            problems.add(where(name), f"{field_}.{key}", f"{subnet.cidr} is outside cidr {net.cidr}")
+            return False
+    if subnet is None:
+        return False
+    out[key] = str(subnet.cidr)
+    found = {}
+    for key in ("range_start", "range_end"):
+        if ipam.get(key) is not None:
+            found[key] = check_ip_in(problems, name, f"{field_}.{key}", ipam[key], subnet)
+            if found[key] is not None:
+                out[key] = str(found[key])
+    start, end = found.get("range_start"), found.get("range_end")
+    if start is not None and end is not None and start > end:
+        problems.add(where(name), f"{field_}.range_start", f"{start} is after range_end {end}")
+    if ipam.get("gateway") is not None:
+        gw = check_ip_in(problems, name, f"{field_}.gateway", ipam["gateway"], subnet)
+        if gw is not None:
+            out["gateway"] = str(gw)
+    if itype == "whereabouts" and ipam.get("exclude") is not None:
+        excl = []
+        for i, item in enumerate(ipam["exclude"] or []):
+            ex = checks.net(item) or (checks.ip(item) and checks.netaddr.IPNetwork(str(item)))
+            if not ex:
+                problems.add(where(name), f"{field_}.exclude[{i}]", f"{item!r} is not a CIDR or address")
+                continue
+            excl.append(str(ex.cidr))
+        out["exclude"] = excl
+    return True
+
+
+def _static_ipam(problems, name, field_, ipam, net, out):
+    addresses = ipam.get("addresses")
+    if not isinstance(addresses, list) or not addresses:
+        problems.add(where(name), f"{field_}.addresses", "must be a non-empty list of {address: IP/prefix, gateway}")
+        return False
+    out["addresses"] = []
+    for i, item in enumerate(addresses):
+        f = f"{field_}.addresses[{i}]"
+        if isinstance(item, str):
+            item = {"address": item}
+        if not isinstance(item, dict) or "address" not in item:
+            problems.add(where(name), f, "must be a mapping with 'address'")
+            continue
+        text = str(item["address"])
+        iface = checks.net(text) if "/" in text else None
+        if iface is None:
+            problems.add(where(name), f"{f}.address", f"{text!r} must be an address with a prefix length (IP/prefix)")
+            continue
+        if net is not None:
+            if check_ip_in(problems, name, f"{f}.address", iface.ip, net) is None:
+                continue
+            if iface.prefixlen != net.prefixlen:
+                problems.add(where(name), f"{f}.address", f"prefix /{iface.prefixlen} differs from cidr {net.cidr}")
+                continue
+        entry = {"address": f"{iface.ip}/{iface.prefixlen}"}
+        if item.get("gateway") is not None:
+            gw = check_ip_in(problems, name, f"{f}.gateway", item["gateway"], net)
+            if gw is not None:
+                entry["gateway"] = str(gw)
+        out["addresses"].append(entry)
+    return True
+
+
+def load_ipam(problems, name, purpose, ipam, net):
+    field_ = "attachment.ipam"
+    if ipam is None:
+        ipam = {"type": "host-local"}
+    if not isinstance(ipam, dict):
+        problems.add(where(name), field_, "must be a mapping with a 'type'")
+        return None
+    itype = ipam.get("type")
+    if itype not in checks.IPAM_TYPES:
+        problems.add(where(name), f"{field_}.type", checks.one_of(itype, checks.IPAM_TYPES))
+        return None
+    unknown = sorted(set(ipam) - set(IPAM_FIELDS[itype]))
+    if unknown:
+        problems.add(where(name), field_, f"has unknown field(s) {', '.join(unknown)} for type {itype} "
+                     f"(allowed: {', '.join(IPAM_FIELDS[itype])})")
+    out = {}
+    routes = load_routes(problems, name, f"{field_}.routes", ipam.get("routes"), net, via_key="gw", dst_key="dst")
+    if itype in ("host-local", "whereabouts"):
+        if not _subnet_ipam(problems, name, field_, itype, ipam, net, out):
+            return None
+    elif itype == "static":
+        if not _static_ipam(problems, name, field_, ipam, net, out):
+            return None
+    if routes:
+        out["routes"] = routes
+    if purpose == "storage" and any(checks.is_default_dst(r["dst"]) for r in routes):
+        problems.add(where(name), f"{field_}.routes", "carries a default route (0.0.0.0/0) on a storage network: "
+                     "it would steer all pod traffic, and Longhorn replication breaks; remove it")
+    return Ipam(type=itype, fields=out)
+
+
+def load_attachment(problems, network, att):
+    """Check a network's ``attachment`` mapping; return an :class:`Attachment` (None when unusable)."""
+    name = network.name
+    if not isinstance(att, dict):
+        problems.add(where(name), "attachment", "must be a mapping")
+        return None
+    unknown = sorted(set(att) - set(ATTACHMENT_FIELDS))
+    if unknown:
+        problems.add(where(name), "attachment", f"has unknown field(s) {', '.join(unknown)} "
+                     f"(allowed: {', '.join(ATTACHMENT_FIELDS)})")
+    nad_name = att.get("name", name)
+    if not checks.is_dns1123_label(nad_name):
+        problems.add(where(name), "attachment.name", f"{nad_name!r} is not a DNS-1123 label (lower case a-z, 0-9 and "
+                     "'-', starting and ending with a letter or digit, at most 63 characters)")
+    namespace = att.get("namespace", checks.DEFAULT_NAD_NAMESPACE)
+    if not checks.is_dns1123_label(namespace):
+        problems.add(where(name), "attachment.namespace", f"{namespace!r} is not a DNS-1123 label")
+    atype = att.get("type", "macvlan")
+    if atype not in checks.ATTACHMENT_TYPES:
+        problems.add(where(name), "attachment.type", checks.one_of(atype, checks.ATTACHMENT_TYPES))
+        return None
+    out = Attachment(name=nad_name, namespace=namespace, type=atype, cni_version=DEFAULT_CNI_VERSION)
+    if atype in checks.MODES:
+        out.mode = att.get("mode", DEFAULT_MODE[atype])
+        if out.mode not in checks.MODES[atype]:
+            problems.add(where(name), "attachment.mode", f"{out.mode!r} is not a {atype} mode (one of "
+                         f"{', '.join(checks.MODES[atype])})")
+        out.master_explicit = bool(att.get("master"))
+        out.master = att.get("master") or network.device
+        if out.master is None:
+            problems.add(where(name), "attachment.master", "is needed: the network has no interface or parent to "
+                         "default to")
+    elif att.get("mode") is not None:
+        problems.add(where(name), "attachment.mode", f"is not used by type {atype}")
+    if atype == "bridge":
+        out.bridge = att.get("bridge") or f"br-{name}"[:15]
+        if not checks.is_ifname(out.bridge):
+            problems.add(where(name), "attachment.bridge", f"{out.bridge!r} is not a valid Linux interface name")
+    if atype == "host-device":
+        if not att.get("device"):
+            problems.add(where(name), "attachment.device", "is required for type host-device: the whole device moves "
+                         f"into the pod, so name a spare one (never the host's own {network.device})")
+        else:
+            out.device = att["device"]
+    out.mtu = int_in(problems, name, "attachment.mtu", att.get("mtu", network.mtu), checks.MTU_MIN, checks.MTU_MAX)
+    out.cni_version = str(att.get("cni_version", DEFAULT_CNI_VERSION))
+    if out.cni_version not in checks.CNI_VERSIONS:
+        problems.add(where(name), "attachment.cni_version", f"{out.cni_version!r} is not supported (one of "
+                     f"{', '.join(checks.CNI_VERSIONS)})")
+    out.ipam = load_ipam(problems, name, network.purpose, att.get("ipam"), network.net)
+    return out

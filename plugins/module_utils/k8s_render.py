@@ -1,0 +1,158 @@
+# -*- coding: utf-8 -*-
+# Copyright: multihomed.rke2 contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""What the model becomes in Kubernetes: CNI configs, NetworkAttachmentDefinitions and chart values.
+
+Inputs are typed :class:`~.model.Network`/:class:`~.attachment.Attachment` objects (already validated) or plain
+values from the published report; nothing here validates the model again.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from ansible_collections.multihomed.rke2.plugins.module_utils import checks
+from ansible_collections.multihomed.rke2.plugins.module_utils.checks import ModelError, Problems
+
+AUTODETECT_METHODS = ("cidr", "interface")
+
+
+def _render_ipam(ipam):
+    fields = ipam.fields
+    out = {"type": ipam.type}
+    if ipam.type == "host-local":
+        rng = {"subnet": fields["subnet"]}
+        for src, dst in (("range_start", "rangeStart"), ("range_end", "rangeEnd"), ("gateway", "gateway")):
+            if src in fields:
+                rng[dst] = fields[src]
+        out["ranges"] = [[rng]]
+    elif ipam.type == "whereabouts":
+        out["range"] = fields["range"]
+        for src in ("range_start", "range_end", "exclude", "gateway"):
+            if src in fields:
+                out[src] = fields[src]
+    elif ipam.type == "static":
+        out["addresses"] = [dict(a) for a in fields["addresses"]]
+    if fields.get("routes"):
+        out["routes"] = [dict(r) for r in fields["routes"]]
+    return out
+
+
+def cni_config(att):
+    """The CNI config (dict) of an attachment."""
+    conf = {"cniVersion": att.cni_version, "name": att.name, "type": att.type}
+    if att.type in ("macvlan", "ipvlan"):
+        conf["master"] = att.master
+        conf["mode"] = att.mode
+    elif att.type == "bridge":
+        conf["bridge"] = att.bridge
+    elif att.type == "host-device":
+        conf["device"] = att.device
+    if att.mtu is not None and att.type != "host-device":
+        conf["mtu"] = att.mtu
+    if att.ipam:
+        conf["ipam"] = _render_ipam(att.ipam)
+    return conf
+
+
+def nad_manifest(att):
+    """The NetworkAttachmentDefinition object of an attachment, labelled as managed by this collection."""
+    return {
+        "apiVersion": checks.NAD_API_VERSION,
+        "kind": checks.NAD_KIND,
+        "metadata": {
+            "name": att.name,
+            "namespace": att.namespace,
+            "labels": {checks.MANAGED_LABEL: checks.MANAGED_VALUE},
+        },
+        "spec": {"config": json.dumps(cni_config(att), separators=(",", ":"))},
+    }
+
+
+def nad_manifests(networks):
+    """NetworkAttachmentDefinition objects for every network that has an attachment (model order)."""
+    return [nad_manifest(n.attachment) for n in networks.values() if n.attachment]
+
+
+def network_cni_config(networks, name):
+    """CNI config of the attachment of network ``name`` (ModelError naming the network when it has none)."""
+    if name not in networks:
+        raise ModelError([f"network '{name}': not in multihomed_networks (known: {', '.join(sorted(networks))})"])
+    att = networks[name].attachment
+    if not att:
+        raise ModelError([f"network '{name}': attachment is not set, so it has no CNI config"])
+    return cni_config(att)
+
+
+def multus_requirements(networks):
+    """Which optional parts of the rke2-multus chart the attachments need."""
+    types = set(n.attachment.ipam.type for n in networks.values() if n.attachment and n.attachment.ipam)
+    return {"dhcp_daemon": "dhcp" in types, "whereabouts": "whereabouts" in types}
+
+
+def multus_values(needs):
+    """rke2-multus values (keys checked against rancher/rke2-charts packages/rke2-multus values.yaml)."""
+    return {"manifests": {"dhcpDaemonSet": needs["dhcp_daemon"]}, "rke2-whereabouts": {"enabled": needs["whereabouts"]}}
+
+
+def canal_values(cluster, backend="vxlan", autodetect="cidr"):
+    """rke2-canal values that pin flannel and calico to the cluster network on every node.
+
+    ``cluster`` is the report's ``cluster`` entry: ``{network, cidr, devices}``, devices of every node on it.
+    """
+    problems = Problems()
+    if backend not in checks.FLANNEL_BACKENDS:
+        problems.add("model", "backend", f"{backend!r} is not a flannel backend (one of "
+                     f"{', '.join(checks.FLANNEL_BACKENDS)})")
+    if autodetect not in AUTODETECT_METHODS:
+        problems.add("model", "autodetect", checks.one_of(autodetect, AUTODETECT_METHODS))
+    devices = sorted(cluster["devices"])
+    if not devices and not problems.items:
+        problems.add(checks.where(cluster["network"]), "groups", "no host is on the cluster network")
+    problems.raise_if_any()
+    flannel = {"backend": backend}
+    regex = "^(%s)$" % "|".join(re.escape(d) for d in devices)
+    if len(devices) == 1:
+        flannel["iface"] = devices[0]
+    else:
+        flannel["regexIface"] = regex
+    if autodetect == "cidr":
+        method = f"cidr={cluster['cidr']}"
+    else:
+        method = "interface=%s" % (regex if len(devices) > 1 else "^%s$" % re.escape(devices[0]))
+    return {"flannel": flannel, "calico": {"ipAutoDetectionMethod": method}}
+
+
+def storage_candidates(networks):
+    """Networks with purpose storage and an attachment (model order)."""
+    return [name for name, n in networks.items() if n.purpose == "storage" and n.attachment]
+
+
+def storage_attachment(report, network=""):
+    """Longhorn's storage network: ``{network, namespace, name, value}`` (value ``<namespace>/<name>``).
+
+    ``network`` names it explicitly; otherwise the one storage network with an attachment is taken. The default
+    route rule for storage attachments was checked when the model was validated.
+    """
+    attachments = report["attachments"]
+    candidates = report["storage_candidates"]
+    if network:
+        if network not in report["networks"]:
+            raise ModelError([f"longhorn_network_network '{network}' is not a network of the model "
+                              f"(known: {', '.join(report['networks'])})"])
+        if network not in candidates:
+            raise ModelError([f"network {network}: purpose must be storage and it needs an attachment (storage "
+                              f"networks with an attachment: {', '.join(candidates) or 'none'})"])
+        name = network
+    elif not candidates:
+        raise ModelError(["no network has purpose storage and an attachment: give the storage network an "
+                          "attachment first (storage networks with an attachment: none)"])
+    elif len(candidates) > 1:
+        raise ModelError([f"Several networks have purpose storage and an attachment ({', '.join(candidates)}): "
+                          "set longhorn_network_network."])
+    else:
+        name = candidates[0]
+    att = attachments[name]
+    return {"network": name, "namespace": att["namespace"], "name": att["name"],
+            "value": f"{att['namespace']}/{att['name']}"}

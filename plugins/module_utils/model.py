@@ -1,0 +1,217 @@
+# -*- coding: utf-8 -*-
+# Copyright: multihomed.rke2 contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The network model as types, and the schema of ``multihomed_networks``.
+
+:func:`load_networks` turns the inventory's ``multihomed_networks`` into :class:`Network` objects, checking every
+network-level field and collecting every problem (network, field, what was expected). What a network's attachment
+may hold is in ``attachment.py``; what each host makes of the networks is in ``plan.py``; the whole-model step that
+ties both together, once per run, is ``report.py``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+from ansible_collections.multihomed.rke2.plugins.module_utils import checks
+from ansible_collections.multihomed.rke2.plugins.module_utils.attachment import Attachment, load_attachment
+from ansible_collections.multihomed.rke2.plugins.module_utils.checks import (
+    ModelError,
+    Problems,
+    check_ip_in,
+    int_in,
+    load_routes,
+    where,
+)
+
+PURPOSES = ("cluster", "storage", "services", "other")
+ADDRESSING = ("static", "dhcp", "mixed")
+NETWORK_FIELDS = (
+    "vlan", "cidr", "gateway", "mtu", "purpose", "groups", "interface", "parent", "addressing",
+    "default_route", "routes", "attachment", "description",
+)
+
+
+@dataclass(frozen=True)
+class Route:
+    """A host route of a network (netplan ``to``/``via``)."""
+
+    to: str
+    via: Optional[str] = None
+    metric: Optional[int] = None
+
+    def as_dict(self):
+        out = {"to": self.to}
+        if self.via is not None:
+            out["via"] = self.via
+        if self.metric is not None:
+            out["metric"] = self.metric
+        return out
+
+
+@dataclass
+class Network:
+    """One network of the model, normalized. ``net`` is the netaddr network (None when ``cidr`` was invalid)."""
+
+    name: str
+    cidr: Optional[str]
+    net: object = field(repr=False, compare=False)
+    purpose: str = "other"
+    groups: list = field(default_factory=list)
+    vlan: Optional[int] = None
+    interface: Optional[str] = None
+    parent: Optional[str] = None
+    gateway: Optional[str] = None
+    mtu: Optional[int] = None
+    addressing: str = "static"
+    default_route: bool = False
+    routes: list = field(default_factory=list)
+    attachment: Optional[Attachment] = None
+    description: Optional[str] = None
+
+    @property
+    def family(self):
+        """4 or 6 (None when the CIDR is invalid)."""
+        return self.net.version if self.net is not None else None
+
+    @property
+    def device(self):
+        """The device name the network's definition implies (``<parent>.<vlan>`` for a VLAN sub-interface)."""
+        return f"{self.parent}.{self.vlan}" if self.parent else self.interface
+
+
+@dataclass
+class Host:
+    """What the model needs to know about one inventory host."""
+
+    name: str
+    groups: list = field(default_factory=list)
+    addresses: dict = field(default_factory=dict)
+    interfaces: dict = field(default_factory=dict)
+
+    @classmethod
+    def from_vars(cls, name, host_vars):
+        """Build from an inventory host's variables (hostvars[name] or a plain dict)."""
+        host_vars = host_vars or {}
+        return cls(
+            name=str(host_vars.get("inventory_hostname", name)),
+            groups=list(host_vars.get("group_names") or []),
+            addresses=dict(host_vars.get("multihomed_addresses") or {}),
+            interfaces=dict(host_vars.get("multihomed_interfaces") or {}),
+        )
+
+
+def _load_network(problems, name, spec):
+    unknown = sorted(set(spec) - set(NETWORK_FIELDS))
+    if unknown:
+        problems.add(where(name), None, f"unknown field(s) {', '.join(unknown)} (allowed: {', '.join(NETWORK_FIELDS)})")
+    net = checks.net(spec.get("cidr")) if spec.get("cidr") is not None else None
+    if spec.get("cidr") is None:
+        problems.add(where(name), "cidr", "is required (e.g. 172.16.40.0/24)")
+    elif net is None:
+        problems.add(where(name), "cidr", f"{spec.get('cidr')!r} is not a CIDR (address/prefix)")
+    elif net.ip != net.network:
+        problems.add(where(name), "cidr", f"{spec['cidr']} has host bits set; did you mean {net.cidr}?")
+        net = None
+    n = Network(name=name, cidr=str(net.cidr) if net is not None else None, net=net)
+    n.vlan = int_in(problems, name, "vlan", spec.get("vlan"), 1, 4094)
+    n.purpose = spec.get("purpose", "other")
+    if n.purpose not in PURPOSES:
+        problems.add(where(name), "purpose", checks.one_of(n.purpose, PURPOSES))
+    groups = spec.get("groups")
+    if not isinstance(groups, list) or not groups or not all(isinstance(g, str) for g in groups):
+        problems.add(where(name), "groups", f"must be a non-empty list of inventory group names, got {groups!r}")
+        groups = []
+    n.groups = groups
+    n.parent, n.interface = spec.get("parent"), spec.get("interface")
+    if n.parent is not None:
+        if n.vlan is None:
+            problems.add(where(name), "parent", "needs 'vlan': the sub-interface is <parent>.<vlan>")
+        if not checks.is_ifname(n.parent):
+            problems.add(where(name), "parent", f"{n.parent!r} is not a valid Linux interface name")
+    elif n.interface is None:
+        problems.add(where(name), "interface", "is required (or 'parent' with 'vlan' for a VLAN sub-interface)")
+    if n.interface is not None and not checks.is_ifname(n.interface):
+        problems.add(where(name), "interface", f"{n.interface!r} is not a valid Linux interface name (1-15 "
+                     "characters, no '/', ':' or spaces)")
+    if n.device and len(n.device) > 15:
+        problems.add(where(name), "parent", f"sub-interface name {n.device!r} is longer than 15 characters")
+    if spec.get("gateway") is not None:
+        gw = check_ip_in(problems, name, "gateway", spec["gateway"], net)
+        n.gateway = str(gw) if gw is not None else None
+    n.mtu = int_in(problems, name, "mtu", spec.get("mtu"), checks.MTU_MIN, checks.MTU_MAX)
+    n.addressing = spec.get("addressing", "static")
+    if n.addressing not in ADDRESSING:
+        problems.add(where(name), "addressing", checks.one_of(n.addressing, ADDRESSING))
+    default_route = spec.get("default_route")
+    if default_route is not None and not isinstance(default_route, bool):
+        problems.add(where(name), "default_route", f"must be true or false, got {default_route!r}")
+        default_route = None
+    if default_route is None:
+        default_route = n.purpose == "cluster" and (n.gateway is not None or n.addressing == "dhcp")
+    elif default_route and n.gateway is None and n.addressing == "static":
+        problems.add(where(name), "default_route", "is true but the network has no gateway")
+    n.default_route = default_route
+    n.routes = load_routes(problems, name, "routes", spec.get("routes"), net)
+    if any(checks.is_default_dst(r["to"]) for r in n.routes):
+        problems.add(where(name), "routes", "holds a default route: set 'default_route: true' and 'gateway' "
+                     "instead, so that the one-default-route rule can be checked")
+    n.description = spec.get("description")
+    if spec.get("attachment") is not None:
+        n.attachment = load_attachment(problems, n, spec["attachment"])
+    return n
+
+
+def _cross_checks(problems, networks):
+    cluster = [k for k, v in networks.items() if v.purpose == "cluster"]
+    if len(cluster) != 1:
+        problems.add("model", None, "exactly one network must have purpose 'cluster' (the node-to-node network "
+                     "that carries node-ip, etcd and the CNI), found %d%s"
+                     % (len(cluster), (": " + ", ".join(cluster)) if cluster else ""))
+    names = list(networks)
+    for i, a in enumerate(names):
+        for b in names[i + 1:]:
+            na, nb = networks[a].net, networks[b].net
+            if na is not None and nb is not None and na.version == nb.version \
+                    and na.first <= nb.last and nb.first <= na.last:
+                problems.add(where(a), "cidr", f"{na.cidr} overlaps network '{b}' ({nb.cidr})")
+    seen = {}
+    for name, n in networks.items():
+        if n.attachment:
+            key = (n.attachment.namespace, n.attachment.name)
+            if key in seen:
+                problems.add(where(name), "attachment.name", f"{key[0]}/{key[1]} is also the attachment of network "
+                             f"'{seen[key]}'")
+            seen[key] = name
+
+
+def load_networks(raw, problems=None):
+    """``multihomed_networks`` -> name -> :class:`Network` (model order).
+
+    With ``problems`` given, problems are collected there and the caller raises; otherwise ModelError is raised here
+    listing every problem.
+    """
+    checks.require_netaddr()
+    if not isinstance(raw, dict) or not raw:
+        raise ModelError(["multihomed_networks must be a non-empty mapping of network name -> definition"])
+    own = problems is None
+    problems = Problems() if own else problems
+    networks = {}
+    for name, spec in raw.items():
+        if not isinstance(spec, dict):
+            problems.add(where(name), None, "definition must be a mapping")
+            continue
+        networks[name] = _load_network(problems, name, spec)
+    _cross_checks(problems, networks)
+    if own:
+        problems.raise_if_any()
+    return networks
+
+
+def cluster_network(networks):
+    """The one network with purpose cluster."""
+    for n in networks.values():
+        if n.purpose == "cluster":
+            return n
+    raise ModelError(["model: no network has purpose 'cluster'"])  # pragma: no cover - load_networks checks it

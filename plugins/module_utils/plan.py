@@ -1,0 +1,164 @@
+# -*- coding: utf-8 -*-
+# Copyright: multihomed.rke2 contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""What each host makes of the networks: its NIC plan and its node IP.
+
+A NIC plan is a list of plain dicts, one per network the host is attached to (model order): the device
+(``<parent>.<vlan>`` for a VLAN sub-interface, a per-host name or MAC when ``multihomed_interfaces`` says so),
+static address or DHCP, MTU, routes and whether it carries the host's one default route. Plans are plain data
+because they travel: they are published in the ``multihomed_report`` fact and rendered by ``nic_config``.
+"""
+
+from __future__ import annotations
+
+from ansible_collections.multihomed.rke2.plugins.module_utils import checks
+from ansible_collections.multihomed.rke2.plugins.module_utils.checks import ModelError, check_ip_in, where
+from ansible_collections.multihomed.rke2.plugins.module_utils.model import cluster_network
+
+
+def _interface_override(problems, network, host):
+    value = host.interfaces.get(network.name)
+    if value is None:
+        return None, None
+    if isinstance(value, str):
+        name, mac = value, None
+    elif isinstance(value, dict):
+        name, mac = value.get("name"), value.get("mac")
+    else:
+        problems.add(where(network.name, host.name), "multihomed_interfaces", "must be a device name or {name, mac}")
+        return None, None
+    if name is not None and not checks.IFNAME.match(str(name)):
+        problems.add(where(network.name, host.name), "multihomed_interfaces",
+                     f"{name!r} is not a valid Linux interface name")
+        name = None
+    if mac is not None and not checks.MAC.match(str(mac)):
+        problems.add(where(network.name, host.name), "multihomed_interfaces.mac", f"{mac!r} is not a MAC address")
+        mac = None
+    return name, (str(mac).lower() if mac else None)
+
+
+def _address(problems, n, host, value, used_addresses):
+    """The plan's address fields for one host's multihomed_addresses value (None: a problem was recorded)."""
+    at = where(n.name, host.name)
+    if value is None or value == "dhcp":
+        if n.addressing == "static":
+            problems.add(at, "multihomed_addresses",
+                         f"is missing: network '{n.name}' is static-only (addressing: static); give this host an "
+                         f"address in {n.cidr}, or set addressing: dhcp|mixed" if value is None else
+                         f"is 'dhcp' but network '{n.name}' is static-only (addressing: static)")
+            return None
+        return {"dhcp": True, "address": None, "prefix": None}
+    if n.addressing == "dhcp":
+        problems.add(at, "multihomed_addresses", f"is {value} but network '{n.name}' is DHCP-only (addressing: "
+                     "dhcp); drop the address or set addressing: mixed")
+        return None
+    text = str(value)
+    if "/" in text:
+        iface = checks.net(text)
+        if iface is None:
+            problems.add(at, "multihomed_addresses", f"{value!r} is not an IP address")
+            return None
+        if n.net is not None and iface.prefixlen != n.net.prefixlen:
+            problems.add(at, "multihomed_addresses", f"{text} has prefix /{iface.prefixlen} but cidr is {n.cidr}")
+            return None
+        text = str(iface.ip)
+    address = check_ip_in(problems, n.name, "multihomed_addresses", text, n.net, host.name)
+    if address is None:
+        return None
+    if n.gateway is not None and str(address) == n.gateway:
+        problems.add(at, "multihomed_addresses", f"{address} is the network's gateway")
+        return None
+    if used_addresses is not None:
+        other = used_addresses.get(address)
+        if other is not None:
+            problems.add(at, "multihomed_addresses", f"{address} is also the address of host '{other}'")
+        else:
+            used_addresses[address] = host.name
+    return {"dhcp": False, "address": str(address), "prefix": n.net.prefixlen if n.net is not None else None}
+
+
+def host_plan(networks, host, problems, used_addresses=None):
+    """One host's NIC plan, checking its own variables; records static addresses in used_addresses."""
+    plan = []
+    known = set(networks)
+    for key in sorted(set(host.addresses) - known):
+        problems.add(where(key, host.name), "multihomed_addresses", "names a network that is not in multihomed_networks")
+    for key in sorted(set(host.interfaces) - known):
+        problems.add(where(key, host.name), "multihomed_interfaces", "names a network that is not in "
+                     "multihomed_networks")
+    devices = {}
+    for name, n in networks.items():
+        if not set(host.groups).intersection(n.groups):
+            if name in host.addresses:
+                problems.add(where(name, host.name), "multihomed_addresses", "is set but the host is in none of the "
+                             f"network's groups ({', '.join(n.groups)})")
+            continue
+        override, mac = _interface_override(problems, n, host)
+        parent = (override or n.parent) if n.parent else None
+        device = f"{parent}.{n.vlan}" if n.parent else (override or n.interface)
+        if device in devices:
+            problems.add(where(name, host.name), "interface", f"device {device} is also used by network "
+                         f"'{devices[device]}'")
+        devices[device] = name
+        entry = {
+            "network": name, "purpose": n.purpose, "device": device, "parent": parent, "vlan": n.vlan,
+            "mac": mac, "cidr": n.cidr, "gateway": n.gateway, "mtu": n.mtu,
+            "default_route": n.default_route, "routes": n.routes,
+        }
+        address = _address(problems, n, host, host.addresses.get(name), used_addresses)
+        if address is None:
+            continue
+        entry.update(address)
+        plan.append(entry)
+    defaults = [e["network"] for e in plan if e["default_route"]]
+    if len(defaults) > 1:
+        problems.add(where(defaults[1], host.name), "default_route", "would be a second default route on this host "
+                     f"(also on '{defaults[0]}'); only one network may carry the default route")
+    return plan
+
+
+def attached_host_names(raw_networks, groups):
+    """Names of the hosts in any group a network lists (sorted by group, then inventory order, each once)."""
+    wanted = set()
+    for spec in (raw_networks.values() if isinstance(raw_networks, dict) else []):
+        if isinstance(spec, dict):
+            wanted.update(spec.get("groups") or [])
+    names, seen = [], set()
+    for group in sorted(wanted):
+        for host in groups.get(group) or []:
+            if host not in seen:
+                seen.add(host)
+                names.append(host)
+    return names
+
+
+def members(network, hosts):
+    """The hosts (of ``hosts``) attached to a network."""
+    return [h for h in hosts if set(h.groups).intersection(network.groups)]
+
+
+def static_node_ip(networks, plan):
+    """The plan's static address on the cluster network; None when it uses DHCP or the host is not on it."""
+    cluster = cluster_network(networks)
+    for entry in plan:
+        if entry["network"] == cluster.name and not entry["dhcp"]:
+            return entry["address"]
+    return None
+
+
+def node_ip_from_facts(cluster_name, cluster_groups, host_name, plan, facts):
+    """node-ip for a host: its static cluster address, or the DHCP address its gathered facts show."""
+    for entry in plan:
+        if entry["network"] != cluster_name:
+            continue
+        if not entry["dhcp"]:
+            return entry["address"]
+        dev = (facts or {}).get(entry["device"].replace(".", "_").replace("-", "_")) or {}
+        addr = (dev.get("ipv4") or {}).get("address")
+        if addr:
+            return addr
+        raise ModelError([f"network '{cluster_name}', host '{host_name}': multihomed_addresses uses DHCP on the "
+                          f"cluster network, so node-ip is only known from gathered facts of {entry['device']}, which "
+                          "have no IPv4 address; give the host a static address (recommended for RKE2)"])
+    raise ModelError([f"network '{cluster_name}', host '{host_name}': groups: the host is in none of the cluster "
+                      f"network's groups ({', '.join(cluster_groups)})"])

@@ -1,0 +1,88 @@
+# -*- coding: utf-8 -*-
+# Copyright: multihomed.rke2 contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The whole model, validated once: networks and every host in one step, published as one report.
+
+:func:`build` is the only place that validates the model against the inventory. It collects every problem (each
+naming network, host and field) and raises one :class:`~.checks.ModelError`, or returns the report: plain,
+JSON-safe data that ``playbooks/preflight.yml`` publishes as the ``multihomed_report`` fact and the roles read
+(plans per host, node IPs, the cluster devices for the primary CNI, what Multus needs, the NADs, the Longhorn
+storage candidates, warnings). Readers never re-validate.
+"""
+
+from __future__ import annotations
+
+from ansible_collections.multihomed.rke2.plugins.module_utils import k8s_render, plan
+from ansible_collections.multihomed.rke2.plugins.module_utils.checks import Problems, where
+from ansible_collections.multihomed.rke2.plugins.module_utils.model import cluster_network, load_networks
+
+REPORT_VERSION = 2
+
+
+def _ambiguous_masters(problems, networks, hosts, plans):
+    for name, n in networks.items():
+        att = n.attachment
+        if att and att.type in ("macvlan", "ipvlan") and not att.master_explicit:
+            devices = sorted(set(e["device"] for h in plan.members(n, hosts) for e in plans.get(h.name, [])
+                                 if e["network"] == name))
+            if len(devices) > 1:
+                problems.add(where(name), "attachment.master", "is ambiguous: the network's device differs between "
+                             f"hosts ({', '.join(devices)}) but a NetworkAttachmentDefinition has one master; rename "
+                             "the NICs or set attachment.master")
+
+
+def warnings(networks):
+    out = []
+    for name, n in networks.items():
+        ipam = n.attachment.ipam if n.attachment else None
+        if ipam and ipam.type == "dhcp":
+            out.append(f"network '{name}': attachment.ipam.type dhcp needs the CNI DHCP daemon on every node and a "
+                       "DHCP server on the segment; rke2-multus dhcpDaemonSet is enabled for it")
+        if ipam and ipam.type == "host-local":
+            out.append(f"network '{name}': attachment.ipam.type host-local allocates per node: give each node a "
+                       "disjoint range (or use whereabouts) if pods on different nodes share the segment")
+    return out
+
+
+def validate(raw_networks, hosts):
+    """Networks and hosts checked in one step; returns (networks, plans) or raises ModelError listing all problems."""
+    problems = Problems()
+    networks = load_networks(raw_networks, problems)
+    if problems.items:
+        problems.raise_if_any()
+    used = {}
+    plans = {h.name: plan.host_plan(networks, h, problems, used) for h in hosts}
+    for name, n in networks.items():
+        if hosts and not plan.members(n, hosts):
+            problems.add(where(name), "groups", f"no inventory host is in any of {', '.join(n.groups)}")
+    _ambiguous_masters(problems, networks, hosts, plans)
+    problems.raise_if_any()
+    return networks, plans
+
+
+def build(raw_networks, hosts):
+    """The report (a dict) of the whole model for ``hosts`` (a list of :class:`~.model.Host`)."""
+    networks, plans = validate(raw_networks, hosts)
+    cluster = cluster_network(networks)
+    cluster_hosts = [h.name for h in plan.members(cluster, hosts)]
+    return {
+        "version": REPORT_VERSION,
+        "networks": list(networks),
+        "hosts": [h.name for h in hosts],
+        "cluster_network": cluster.name,
+        "cluster": {
+            "network": cluster.name,
+            "cidr": cluster.cidr,
+            "groups": list(cluster.groups),
+            "devices": sorted(set(e["device"] for h in cluster_hosts for e in plans[h] if e["network"] == cluster.name)),
+            "node_ips": {h: plan.static_node_ip(networks, plans[h]) for h in cluster_hosts},
+        },
+        "plans": plans,
+        "multus": k8s_render.multus_requirements(networks),
+        "nads": k8s_render.nad_manifests(networks),
+        "attachments": {name: {"namespace": n.attachment.namespace, "name": n.attachment.name,
+                               "type": n.attachment.type}
+                        for name, n in networks.items() if n.attachment},
+        "storage_candidates": k8s_render.storage_candidates(networks),
+        "warnings": warnings(networks),
+    }
