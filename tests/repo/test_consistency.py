@@ -3,6 +3,7 @@
 builds and installs offline, inventories that validate, an execution environment that ansible-builder accepts."""
 import glob
 import os
+import re
 import subprocess
 import sys
 
@@ -106,4 +107,24 @@ def test_execution_environment_definition(tmp_path):
     assert "netaddr" in reqs and "kubernetes" in reqs
     galaxy = yaml.safe_load((tmp_path / "context" / "_build" / "requirements.yml").read_text())
     names = [c["name"] for c in galaxy["collections"]]
-    assert {"kubernetes.core", "ansible.utils", "community.general", "ansible.posix"} <= set(names)
+    with open(os.path.join(ROOT, "galaxy.yml")) as f:
+        declared = yaml.safe_load(f)["dependencies"]
+    assert sorted(names) == sorted(declared), "ee/requirements.yml and galaxy.yml dependencies differ"
+
+
+def test_declared_dependencies_are_used_at_runtime():
+    """galaxy.yml declares exactly the collections that roles, playbooks and plugins call (FQCN)."""
+    with open(os.path.join(ROOT, "galaxy.yml")) as f:
+        declared = set(yaml.safe_load(f)["dependencies"])
+    text = ""
+    for top in ("roles", "playbooks", "plugins"):
+        for base, _dirs, files in os.walk(os.path.join(ROOT, top)):
+            for name in files:
+                if name.endswith((".yml", ".yaml", ".j2")):
+                    with open(os.path.join(base, name)) as f:
+                        text += f.read()
+    # Every collection of the `ansible` package this collection could call, by FQCN prefix.
+    known = ("kubernetes.core", "ansible.utils", "ansible.posix", "ansible.netcommon", "community.general",
+             "community.docker", "containers.podman")
+    used = {c for c in known if re.search(r"\b" + re.escape(c) + r"\.[a-z_0-9]+", text)}
+    assert used == declared
