@@ -16,7 +16,7 @@ data. Malformed input raises :class:`PodCheckError`; a pod that did not get its 
 ``ok: false`` and a message naming interface, network and what was found.
 """
 
-from __future__ import absolute_import, annotations, division, print_function
+from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
