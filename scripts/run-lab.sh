@@ -17,8 +17,10 @@ fi
 
 echo "== site.yml on the lab"
 t0=$(date +%s)
-ansible-playbook -i inventories/lab site.yml -e "multihomed_kubeconfig=$KUBECONFIG_FILE" -e "@$STATE/secrets.yml" \
-  | tee "$STATE/site.log"
+# -v shows the model's validation line; the terminal gets plays, tasks, changes and failures as they happen.
+ansible-playbook -v -i inventories/lab site.yml -e "multihomed_kubeconfig=$KUBECONFIG_FILE" -e "@$STATE/secrets.yml" \
+  | tee "$STATE/site.log" | grep --line-buffered -E '^(PLAY|TASK|changed:|fatal:|failed:|ERROR)|validated' || true
+validations=$(grep -c "multihomed.rke2: network model validated" "$STATE/site.log" || true)
 t_site=$(( $(date +%s) - t0 ))
 
 echo "== pod networks, as Multus would attach them"
@@ -27,7 +29,7 @@ ansible-playbook -i inventories/lab tests/lab/prove_pod_networks.yml -e "multiho
 
 echo
 echo "================ summary ================"
-echo "site.yml: ${t_site}s; recap:"
+echo "site.yml: ${t_site}s; network model validated ${validations} time(s) (expected 1); recap:"
 sed -n '/^PLAY RECAP/,$p' "$STATE/site.log" | tail -n +2 | sed 's/^/  /'
 echo "NICs per host:"
 scripts/lab.sh status | sed 's/^/  /'
@@ -35,6 +37,9 @@ echo "NADs in the cluster API:"
 grep -oE '"?msg"?: .?NAD [^ ]+' "$STATE/prove.log" | sed 's/.*NAD /  /' || true
 echo "pod attachments (from the proof):"
 sed -n '/TASK \[Summary/,/^$/p' "$STATE/prove.log" | grep -E '^\s+"|msg' | sed 's/^/  /' || true
+if [ "$validations" != 1 ]; then
+  echo "RESULT: FAILED (site.yml validated the network model ${validations} times, expected once)"; exit 1
+fi
 if grep -qE 'failed=[1-9]|unreachable=[1-9]' "$STATE/site.log" "$STATE/prove.log"; then
   echo "RESULT: FAILED (see $STATE/site.log and $STATE/prove.log)"; exit 1
 fi

@@ -12,28 +12,17 @@ author: multihomed.rke2 contributors
 version_added: 0.1.0
 short_description: The attachments a test pod can use, with their networks' CIDRs
 description:
-  - Pairs the NetworkAttachmentDefinitions of C(multihomed.rke2.nad_manifests) (one per network with an
-    C(attachment), in model order) with the networks of C(multihomed_networks) and their C(cidr).
+  - Every network with an C(attachment), in model order, with its NetworkAttachmentDefinition and C(cidr), read from
+    the validated model.
   - The input of C(multihomed.rke2.pod_expected_interfaces), used by the C(multihomed.rke2.validate) playbook.
-positional: networks
-options:
-  _input:
-    description: NetworkAttachmentDefinition objects, as returned by C(multihomed_networks | multihomed.rke2.nad_manifests).
-    type: list
-    elements: dict
-    required: true
-  networks:
-    description: The same C(multihomed_networks) mapping the NADs were rendered from.
-    type: dict
-    required: true
+extends_documentation_fragment:
+  - multihomed.rke2.model.report
 """
 
 EXAMPLES = r"""
 - name: Attachments of the model, with CIDRs
   ansible.builtin.set_fact:
-    attachments: >-
-      {{ multihomed_networks | multihomed.rke2.nad_manifests
-         | multihomed.rke2.pod_attachments(multihomed_networks) }}
+    attachments: "{{ multihomed_report | multihomed.rke2.pod_attachments }}"
   # [{network: storage, cidr: 172.16.50.0/24, namespace: multus-network-attachments, name: macvlan-longhorn}, ...]
 """
 
@@ -63,9 +52,9 @@ from ansible.module_utils.common.text.converters import to_native
 from ansible_collections.multihomed.rke2.plugins.module_utils import pod_check
 
 
-def pod_attachments(nads, networks):
+def pod_attachments(report):
     try:
-        return pod_check.attachments_from_nads(nads, networks)
+        return pod_check.attachments_from_report(report)
     except pod_check.PodCheckError as exc:
         raise AnsibleFilterError(f"pod_attachments: {to_native(exc)}")
 

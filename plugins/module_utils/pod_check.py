@@ -133,26 +133,13 @@ def _attachments(items, what="attachments"):
     return out
 
 
-def attachments_from_nads(nads, networks):
-    """[{network, cidr, namespace, name}] from NetworkAttachmentDefinition objects and ``multihomed_networks``.
-
-    ``nads`` is ``multihomed_networks | multihomed.rke2.nad_manifests``: one object per network whose
-    ``attachment`` is set, in model order, so the n-th object belongs to the n-th such network.
-    """
-    if not isinstance(networks, dict) or not networks:
-        raise PodCheckError(f"networks: expected multihomed_networks (a mapping of name -> network), got {networks!r}")
-    attached = [name for name, spec in networks.items() if isinstance(spec, dict) and spec.get("attachment") is not None]
-    if not isinstance(nads, list) or not all(isinstance(n, dict) for n in nads):
-        raise PodCheckError("expected a list of NetworkAttachmentDefinition objects (multihomed.rke2.nad_manifests)")
-    if len(nads) != len(attached):
-        raise PodCheckError(f"{len(nads)} NetworkAttachmentDefinition(s) for {len(attached)} network(s) with an "
-                            f"attachment ({', '.join(attached) or 'none'}): pass the nad_manifests of the same "
-                            "multihomed_networks")
-    items = []
-    for network, nad in zip(attached, nads):
-        meta = nad.get("metadata") or {}
-        items.append({"network": network, "cidr": networks[network].get("cidr"),
-                      "namespace": meta.get("namespace"), "name": meta.get("name")})
+def attachments_from_report(report):
+    """[{network, cidr, namespace, name}] of every network with an attachment (model order), from the validated
+    model's report (``multihomed_report``, or ``multihomed_networks | multihomed.rke2.validate_model(...)``)."""
+    if not isinstance(report, dict) or not isinstance(report.get("attachments"), dict):
+        raise PodCheckError("expected the validated model (multihomed_report, from multihomed.rke2.validate_model)")
+    items = [{"network": network, "cidr": att.get("cidr"), "namespace": att.get("namespace"), "name": att.get("name")}
+             for network, att in report["attachments"].items()]
     if not items:
         raise PodCheckError("no network in multihomed_networks has an attachment: nothing to attach to a pod")
     return [asdict(a) for a in _attachments(items)]

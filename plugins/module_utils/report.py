@@ -81,7 +81,7 @@ def build(raw_networks, hosts):
         "multus": k8s_render.multus_requirements(networks),
         "nads": k8s_render.nad_manifests(networks),
         "attachments": {name: {"namespace": n.attachment.namespace, "name": n.attachment.name,
-                               "type": n.attachment.type}
+                               "type": n.attachment.type, "cidr": n.cidr}
                         for name, n in networks.items() if n.attachment},
         "storage_candidates": k8s_render.storage_candidates(networks),
         "warnings": warnings(networks),

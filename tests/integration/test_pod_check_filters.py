@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 """The pod check filters through Ansible: the chain playbooks/validate.yml runs, on localhost, without a cluster.
 
-nad_manifests -> pod_attachments -> pod_expected_interfaces -> network_selection, then pod_network_check on the
+validate_model -> pod_attachments -> pod_expected_interfaces -> network_selection, then pod_network_check on the
 `ip -j addr show` output captured in tests/unit/plugins/module_utils/test_pod_check.py, pod_check_table, and the
 error a wrong selection gives. One ansible-playbook run (a few seconds).
 """
@@ -38,8 +38,7 @@ PLAYBOOK = """
     - name: expected
       ansible.builtin.set_fact:
         expected: >-
-          {{ multihomed_networks | multihomed.rke2.nad_manifests
-             | multihomed.rke2.pod_attachments(multihomed_networks)
+          {{ multihomed_networks | multihomed.rke2.validate_model({}, {}) | multihomed.rke2.pod_attachments
              | multihomed.rke2.pod_expected_interfaces(selection) }}
 
     - name: annotation
@@ -57,8 +56,7 @@ PLAYBOOK = """
     - name: unknown network
       ansible.builtin.debug:
         msg: >-
-          {{ multihomed_networks | multihomed.rke2.nad_manifests
-             | multihomed.rke2.pod_attachments(multihomed_networks)
+          {{ multihomed_networks | multihomed.rke2.validate_model({}, {}) | multihomed.rke2.pod_attachments
              | multihomed.rke2.pod_expected_interfaces(['services', 'cluster']) }}
       ignore_errors: true
 """

@@ -90,45 +90,33 @@ STATUS = [
 ]
 
 
-# --- attachments_from_nads -------------------------------------------------------------------------------------
+# --- attachments_from_report ------------------------------------------------------------------------------------
 
-def nad(name, namespace=NS):
-    return {"apiVersion": "k8s.cni.cncf.io/v1", "kind": "NetworkAttachmentDefinition",
-            "metadata": {"name": name, "namespace": namespace, "labels": {}}, "spec": {"config": "{}"}}
-
-
-NETWORKS = {
-    "cluster": {"cidr": "198.18.40.0/24", "purpose": "cluster"},
-    "storage": {"cidr": "198.18.50.0/24", "attachment": {"name": "macvlan-longhorn-dhcp", "namespace": NS}},
-    "services": {"cidr": "198.18.60.0/24", "attachment": {}},
-}
+def report_att(namespace, name, cidr):
+    return {"namespace": namespace, "name": name, "type": "macvlan", "cidr": cidr}
 
 
-@pytest.mark.parametrize("case, nads, networks, expected", [
-    ("model order pairs NADs with networks",
-     [nad("macvlan-longhorn-dhcp"), nad("services", "default")], NETWORKS,
+@pytest.mark.parametrize("case, report, expected", [
+    ("model order",
+     {"attachments": {"storage": report_att(NS, "macvlan-longhorn-dhcp", "198.18.50.0/24"),
+                      "services": report_att("default", "services", "198.18.60.0/24")}},
      [att("storage", "198.18.50.0/24", "macvlan-longhorn-dhcp"),
       att("services", "198.18.60.0/24", "services", "default")]),
-    ("an IPv6 network",
-     [nad("v6")], {"v6": {"cidr": "2001:DB8:50::/64", "attachment": {}}},
-     [att("v6", "2001:db8:50::/64", "v6")]),
-    ("count mismatch", [nad("a")], NETWORKS,
-     "1 NetworkAttachmentDefinition(s) for 2 network(s) with an attachment (storage, services)"),
-    ("no attachment at all", [], {"cluster": {"cidr": "198.18.40.0/24"}},
-     "no network in multihomed_networks has an attachment"),
-    ("not a mapping of networks", [], [], "networks: expected multihomed_networks"),
-    ("not NAD objects", ["storage"], NETWORKS, "expected a list of NetworkAttachmentDefinition objects"),
-    ("bad cidr", [nad("x")], {"x": {"cidr": "198.18.0.0", "attachment": {}}},
+    ("an IPv6 network", {"attachments": {"v6": report_att("default", "v6", "2001:DB8:50::/64")}},
+     [att("v6", "2001:db8:50::/64", "v6", "default")]),
+    ("no attachment at all", {"attachments": {}}, "no network in multihomed_networks has an attachment"),
+    ("not a report", {"cluster": {}}, "expected the validated model (multihomed_report"),
+    ("bad cidr", {"attachments": {"x": report_att("default", "x", "198.18.0.0")}},
      "network 'x': cidr '198.18.0.0' is not a CIDR"),
-    ("NAD without namespace", [{"metadata": {"name": "x"}}], {"x": {"cidr": "198.18.0.0/24", "attachment": {}}},
+    ("no namespace", {"attachments": {"x": report_att("", "x", "198.18.0.0/24")}},
      "network 'x': namespace missing or empty"),
 ])
-def test_attachments_from_nads(case, nads, networks, expected):
+def test_attachments_from_report(case, report, expected):
     if isinstance(expected, str):
         with pytest.raises(pc.PodCheckError, match=re.escape(expected)):
-            pc.attachments_from_nads(nads, networks)
+            pc.attachments_from_report(report)
     else:
-        assert pc.attachments_from_nads(nads, networks) == expected
+        assert pc.attachments_from_report(report) == expected
 
 
 # --- expected_interfaces ---------------------------------------------------------------------------------------

@@ -37,7 +37,8 @@ def test_report_is_json_safe_and_complete():
     assert rep["multus"] == {"dhcp_daemon": False, "whereabouts": True}
     assert [n["metadata"]["name"] for n in rep["nads"]] == ["lh"]
     assert rep["storage_candidates"] == ["storage"]
-    assert rep["attachments"]["storage"] == {"namespace": "longhorn-system", "name": "lh", "type": "macvlan"}
+    assert rep["attachments"]["storage"] == {"namespace": "longhorn-system", "name": "lh", "type": "macvlan",
+                                             "cidr": "198.18.50.0/24"}
 
 
 @pytest.mark.parametrize("case, networks, expected", [
