@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Everything the collection renders from an inventory's network model, as one JSON document.
 
     .venv/bin/python scripts/render_snapshot.py inventories/lab            # print
