@@ -43,9 +43,10 @@ _value:
 """
 
 from ansible_collections.multihomed.rke2.plugins.module_utils import nic_config
-from ansible_collections.multihomed.rke2.plugins.plugin_utils.model_adapter import validate_args
+from ansible_collections.multihomed.rke2.plugins.plugin_utils.model_adapter import filter_errors, validate_args
 
 
+@filter_errors
 def netplan_config(plan, renderer="networkd"):
     args = validate_args(DOCUMENTATION, "netplan_config", renderer=renderer)
     return nic_config.netplan_config(plan, renderer=args["renderer"])

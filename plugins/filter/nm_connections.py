@@ -45,9 +45,10 @@ _value:
 """
 
 from ansible_collections.multihomed.rke2.plugins.module_utils import nic_config
-from ansible_collections.multihomed.rke2.plugins.plugin_utils.model_adapter import validate_args
+from ansible_collections.multihomed.rke2.plugins.plugin_utils.model_adapter import filter_errors, validate_args
 
 
+@filter_errors
 def nm_connections(plan, prefix="multihomed-", priority=10):
     args = validate_args(DOCUMENTATION, "nm_connections", prefix=prefix, priority=priority)
     return nic_config.nm_connections(plan, prefix=args["prefix"], priority=args["priority"])

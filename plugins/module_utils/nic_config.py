@@ -14,8 +14,47 @@ __metaclass__ = type
 
 import uuid
 
+from ansible_collections.multihomed.rke2.plugins.module_utils.checks import ModelError
+
+# Keys every NIC plan entry carries (plan.host_plan writes them all).
+PLAN_KEYS = ("network", "device", "dhcp", "address", "prefix", "gateway", "default_route")
+
 # The namespace of Ansible's to_uuid filter, so UUIDs stay what earlier releases wrote.
 UUID_NAMESPACE = uuid.UUID("361E6D51-FAEC-444A-9079-341386DA8E2E")
+
+
+def check_plan(plan):
+    """ModelError naming the entry and the missing or wrong keys when ``plan`` is not a NIC plan."""
+    if not isinstance(plan, list):
+        raise ModelError([f"plan: must be a list of NIC plan entries (multihomed.rke2.host_networks), got "
+                          f"{type(plan).__name__}"], "invalid NIC plan")
+    problems = []
+    for i, entry in enumerate(plan):
+        if not isinstance(entry, dict):
+            problems.append(f"plan[{i}]: must be a mapping, got {type(entry).__name__}")
+            continue
+        where = f"plan[{i}] (network {entry.get('network')!r})"
+        missing = [k for k in PLAN_KEYS if k not in entry]
+        if missing:
+            problems.append(f"{where}: missing {', '.join(missing)}")
+            continue
+        if not entry["dhcp"] and (not entry["address"] or not entry["prefix"]):
+            problems.append(f"{where}: a static entry needs address and prefix")
+        for j, route in enumerate(entry.get("routes") or []):
+            if not isinstance(route, dict) or "to" not in route:
+                problems.append(f"{where}: routes[{j}] must be a mapping with 'to'")
+    if problems:
+        raise ModelError(problems, "invalid NIC plan")
+
+
+def _nm_route(route):
+    """NM keyfile route value ``dst[,gateway[,metric]]``; a metric without a gateway is ``dst,,metric`` (NM reads
+    ``dst,metric`` as a gateway and drops the route: NM keyfile reader, see shared UPSTREAM-FACTS)."""
+    if "metric" in route:
+        return f"{route['to']},{route.get('via', '')},{route['metric']}"
+    if "via" in route:
+        return f"{route['to']},{route['via']}"
+    return route["to"]
 
 
 def _static_default(entry):
@@ -46,6 +85,7 @@ def _netplan_ip(entry):
 def netplan_config(plan, renderer="networkd"):
     """The netplan document for a NIC plan: dedicated NICs under ethernets, sub-interfaces under vlans (their trunk
     declared, matched by MAC when planned, its MTU raised to fit its VLANs)."""
+    check_plan(plan)
     ethernets, vlans = {}, {}
     for entry in plan:
         if entry.get("parent"):
@@ -82,6 +122,7 @@ def _connection(cid, device, kind, priority):
 def nm_connections(plan, prefix="multihomed-", priority=10):
     """NetworkManager keyfiles as data: a list of {id, device, trunk, data: {section: {key: value}}}, one per
     network, plus a bare profile for a VLAN trunk that carries no network of its own."""
+    check_plan(plan)
     dedicated = [e["device"] for e in plan if not e.get("parent")]
     trunks = {}
     for entry in plan:
@@ -112,8 +153,7 @@ def nm_connections(plan, prefix="multihomed-", priority=10):
             if entry["dhcp"]:
                 ipv4["ignore-auto-routes"] = True
         for index, route in enumerate(entry.get("routes") or [], 1):
-            parts = [route["to"]] + [route[k] for k in ("via", "metric") if k in route]
-            ipv4["route%d" % index] = ",".join(str(p) for p in parts)
+            ipv4["route%d" % index] = _nm_route(route)
         ethernet = {}
         if entry.get("mtu"):
             ethernet["mtu"] = entry["mtu"]

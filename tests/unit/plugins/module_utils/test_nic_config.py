@@ -7,7 +7,7 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.multihomed.rke2.plugins.module_utils import plan
-from ansible_collections.multihomed.rke2.plugins.module_utils.checks import Problems
+from ansible_collections.multihomed.rke2.plugins.module_utils.checks import ModelError, Problems
 from ansible_collections.multihomed.rke2.plugins.module_utils.model import Host, load_networks
 from ansible_collections.multihomed.rke2.plugins.module_utils import nic_config
 
@@ -116,3 +116,31 @@ def test_nm_uuids_are_stable_and_distinct():
     assert first == again and len(set(first)) == 2
     # the same value Ansible's to_uuid filter gives for 'multihomed.rke2/multihomed-a'
     assert first[0] == "f8ca2a5e-fa06-560e-86e5-d24bd09d4e93"
+
+
+@pytest.mark.parametrize("route, expected", [
+    # NM keyfile routeN = dst[,gateway[,metric]]: without a gateway the metric needs an empty gateway field, or NM
+    # reads the metric as the gateway and drops the route (NetworkManager keyfile reader; shared UPSTREAM-FACTS).
+    ({"to": "10.9.0.0/16", "metric": 5}, "10.9.0.0/16,,5"),
+    ({"to": "10.9.0.0/16", "via": "10.0.0.254", "metric": 5}, "10.9.0.0/16,10.0.0.254,5"),
+    ({"to": "10.9.0.0/16", "via": "10.0.0.254"}, "10.9.0.0/16,10.0.0.254"),
+    ({"to": "10.9.0.0/16"}, "10.9.0.0/16"),
+])
+def test_nm_route_keyfile_value(route, expected):
+    conns = by_id(nic_config.nm_connections([E("storage", "ens224", routes=[route])]))
+    assert conns["multihomed-storage"]["data"]["ipv4"]["route1"] == expected
+
+
+@pytest.mark.parametrize("plan, expected", [
+    ("ens192", "plan: must be a list of NIC plan entries"),
+    (["x"], "plan[0]: must be a mapping, got str"),
+    ([{"network": "cluster", "device": "ens192"}], "plan[0] (network 'cluster'): missing dhcp, address, prefix, "
+                                                   "gateway, default_route"),
+    ([dict(E("cluster", "ens192"), address=None)], "a static entry needs address and prefix"),
+    ([dict(E("cluster", "ens192"), routes=[{"via": "10.0.0.1"}])], "routes[0] must be a mapping with 'to'"),
+])
+def test_bad_plans_are_model_errors(plan, expected):
+    for render in (nic_config.netplan_config, nic_config.nm_connections):
+        with pytest.raises(ModelError) as err:
+            render(plan)
+        assert expected in str(err.value)
