@@ -32,14 +32,13 @@ _value:
   elements: dict
 """
 
-from ansible_collections.multihomed.rke2.plugins.module_utils import k8s_render
-from ansible_collections.multihomed.rke2.plugins.module_utils.model import load_networks
+from ansible_collections.multihomed.rke2.plugins.module_utils import report
 from ansible_collections.multihomed.rke2.plugins.plugin_utils.model_adapter import filter_errors
 
 
 @filter_errors
 def nad_manifests(networks):
-    return k8s_render.nad_manifests(load_networks(networks))
+    return report.build(networks, [])["nads"]
 
 
 class FilterModule(object):

@@ -33,6 +33,7 @@ class Ipam:
 
     type: str
     fields: dict = field(default_factory=dict)
+    defaulted: bool = False  # the model chose the type (no ipam given): whereabouts, cluster-wide
 
     @property
     def routes(self):
@@ -132,8 +133,9 @@ def _static_ipam(problems, name, field_, ipam, net, out):
 
 def load_ipam(problems, name, purpose, ipam, net):
     field_ = "attachment.ipam"
-    if ipam is None:
-        ipam = {"type": "host-local"}
+    defaulted = ipam is None
+    if defaulted:
+        ipam = {"type": "whereabouts"}
     if not isinstance(ipam, dict):
         problems.add(where(name), field_, "must be a mapping with a 'type'")
         return None
@@ -158,7 +160,7 @@ def load_ipam(problems, name, purpose, ipam, net):
     if purpose == "storage" and any(checks.is_default_dst(r["dst"]) for r in routes):
         problems.add(where(name), f"{field_}.routes", "carries a default route (0.0.0.0/0) on a storage network: "
                      "it would steer all pod traffic, and Longhorn replication breaks; remove it")
-    return Ipam(type=itype, fields=out)
+    return Ipam(type=itype, fields=out, defaulted=defaulted)
 
 
 def load_attachment(problems, network, att):

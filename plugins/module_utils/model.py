@@ -29,7 +29,7 @@ PURPOSES = ("cluster", "storage", "services", "other")
 ADDRESSING = ("static", "dhcp", "mixed")
 NETWORK_FIELDS = (
     "vlan", "cidr", "gateway", "mtu", "purpose", "groups", "interface", "parent", "addressing",
-    "default_route", "routes", "attachment", "description",
+    "default_route", "routes", "attachment", "description", "reserved",
 )
 
 
@@ -69,6 +69,7 @@ class Network:
     routes: list = field(default_factory=list)
     attachment: Optional[Attachment] = None
     description: Optional[str] = None
+    reserved: list = field(default_factory=list)
 
     @property
     def family(self):
@@ -114,6 +115,10 @@ def _load_network(problems, name, spec):
     elif net.ip != net.network:
         problems.add(where(name), "cidr", f"{spec['cidr']} has host bits set; did you mean {net.cidr}?")
         net = None
+    elif net.version == 6:
+        problems.add(where(name), "cidr", f"{net.cidr} is IPv6, which this release does not support yet (hosts, "
+                     "RKE2 and the attachments would be configured as IPv4): use an IPv4 network")
+        net = None
     n = Network(name=name, cidr=str(net.cidr) if net is not None else None, net=net)
     n.vlan = int_in(problems, name, "vlan", spec.get("vlan"), 1, 4094)
     n.purpose = spec.get("purpose", "other")
@@ -158,9 +163,41 @@ def _load_network(problems, name, spec):
         problems.add(where(name), "routes", "holds a default route: set 'default_route: true' and 'gateway' "
                      "instead, so that the one-default-route rule can be checked")
     n.description = spec.get("description")
+    n.reserved = _load_reserved(problems, n, spec.get("reserved"))
     if spec.get("attachment") is not None:
         n.attachment = load_attachment(problems, n, spec["attachment"])
     return n
+
+
+def _load_reserved(problems, n, reserved):
+    """``reserved``: pools the attachments must leave alone (a DHCP server's range...): CIDRs or ``first-last``."""
+    out = []
+    if reserved is None:
+        return out
+    if not isinstance(reserved, list):
+        problems.add(where(n.name), "reserved", "must be a list of CIDRs or first-last address ranges")
+        return out
+    for i, item in enumerate(reserved):
+        text = str(item).strip()
+        if "-" in text:
+            first, last = (checks.ip(p) for p in text.split("-", 1))
+            if first is None or last is None or first > last:
+                problems.add(where(n.name), f"reserved[{i}]", f"{item!r} is not a range first-last of addresses")
+                continue
+            inside = n.net is None or (first in n.net and last in n.net)
+            text = f"{first}-{last}"
+        else:
+            pool = checks.net(text) or (checks.ip(text) and checks.netaddr.IPNetwork(text))
+            if not pool:
+                problems.add(where(n.name), f"reserved[{i}]", f"{item!r} is not a CIDR, address or first-last range")
+                continue
+            inside = n.net is None or (pool.first >= n.net.first and pool.last <= n.net.last)
+            text = str(pool.cidr)
+        if not inside:
+            problems.add(where(n.name), f"reserved[{i}]", f"{text} is outside cidr {n.cidr}")
+            continue
+        out.append(text)
+    return out
 
 
 def _cross_checks(problems, networks):

@@ -12,7 +12,7 @@ storage candidates, warnings). Readers never re-validate.
 
 from __future__ import annotations
 
-from ansible_collections.multihomed.rke2.plugins.module_utils import k8s_render, plan
+from ansible_collections.multihomed.rke2.plugins.module_utils import ipam_plan, k8s_render, plan
 from ansible_collections.multihomed.rke2.plugins.module_utils.checks import Problems, where
 from ansible_collections.multihomed.rke2.plugins.module_utils.model import cluster_network, load_networks
 
@@ -38,14 +38,15 @@ def warnings(networks):
         if ipam and ipam.type == "dhcp":
             out.append(f"network '{name}': attachment.ipam.type dhcp needs the CNI DHCP daemon on every node and a "
                        "DHCP server on the segment; rke2-multus dhcpDaemonSet is enabled for it")
-        if ipam and ipam.type == "host-local":
-            out.append(f"network '{name}': attachment.ipam.type host-local allocates per node: give each node a "
-                       "disjoint range (or use whereabouts) if pods on different nodes share the segment")
     return out
 
 
 def validate(raw_networks, hosts):
-    """Networks and hosts checked in one step; returns (networks, plans) or raises ModelError listing all problems."""
+    """Networks and hosts checked in one step, attachment pools planned against the nodes.
+
+    Returns (networks, plans, warnings) or raises ModelError listing all problems. With no hosts, only the
+    network-level rules apply and pools are planned around the gateways and reserved pools.
+    """
     problems = Problems()
     networks = load_networks(raw_networks, problems)
     if problems.items:
@@ -56,13 +57,15 @@ def validate(raw_networks, hosts):
         if hosts and not plan.members(n, hosts):
             problems.add(where(name), "groups", f"no inventory host is in any of {', '.join(n.groups)}")
     _ambiguous_masters(problems, networks, hosts, plans)
+    members = {name: (len(plan.members(n, hosts)) if hosts else None) for name, n in networks.items()}
+    planned = ipam_plan.plan(problems, networks, plans, members)
     problems.raise_if_any()
-    return networks, plans
+    return networks, plans, planned
 
 
 def build(raw_networks, hosts):
     """The report (a dict) of the whole model for ``hosts`` (a list of :class:`~.model.Host`)."""
-    networks, plans = validate(raw_networks, hosts)
+    networks, plans, planned = validate(raw_networks, hosts)
     cluster = cluster_network(networks)
     cluster_hosts = [h.name for h in plan.members(cluster, hosts)]
     return {
@@ -84,5 +87,5 @@ def build(raw_networks, hosts):
                                "type": n.attachment.type, "cidr": n.cidr}
                         for name, n in networks.items() if n.attachment},
         "storage_candidates": k8s_render.storage_candidates(networks),
-        "warnings": warnings(networks),
+        "warnings": warnings(networks) + planned,
     }

@@ -50,8 +50,9 @@ def test_report_is_json_safe_and_complete():
     ("typo in ipam", nets(storage={**nets()["storage"], "attachment": {"ipam": {"type": "dhcp", "rnage": 1}}}),
      "network 'storage': attachment.ipam has unknown field(s) rnage for type dhcp"),
     ("network not a mapping", nets(extra=["x"]), "network 'extra': definition must be a mapping"),
-    ("IPv4 and IPv6 never overlap", nets(v6={"cidr": "::/0", "groups": ["agents"], "interface": "ens256",
-                                             "addressing": "dhcp"}), None),
+    ("IPv6 is refused until dual-stack lands", nets(v6={"cidr": "2001:db8::/64", "groups": ["agents"],
+                                                        "interface": "ens256", "addressing": "dhcp"}),
+     "network 'v6': cidr 2001:db8::/64 is IPv6, which this release does not support yet"),
 ])
 def test_unknown_keys_are_model_errors(case, networks, expected):
     if expected is None:

@@ -1,0 +1,148 @@
+# -*- coding: utf-8 -*-
+"""Conformance table: what the collection renders or refuses, each case beside the upstream fact it encodes.
+
+Every case names a fact (FACTS, with the repository, path and version it was read from; the shared write-up is
+../shared/UPSTREAM-FACTS.md) and gives the input and the expected output or error. When upstream changes, the fact
+and its cases change together.
+"""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from ansible_collections.multihomed.rke2.plugins.module_utils import nic_config, report
+from ansible_collections.multihomed.rke2.plugins.module_utils.checks import ModelError
+from ansible_collections.multihomed.rke2.plugins.module_utils.model import Host
+
+FACTS = {
+    "host-local-per-node": (
+        "host-local keeps its allocations on the node's disk, so one NAD used on several nodes hands out the same "
+        "addresses on each node; RKE2's multus docs advise against host-local on multi-node clusters",
+        "containernetworking/plugins plugins/ipam/host-local/backend/disk/backend.go (v1.1.1, v1.6); "
+        "rancher/rke2-docs docs/networking/multus_sriov.md"),
+    "host-local-pool": (
+        "host-local's pool is rangeStart (default: subnet + 1) .. rangeEnd (default: last usable), minus its gateway "
+        "(default: subnet + 1)",
+        "containernetworking/plugins plugins/ipam/host-local/backend/allocator/range.go Canonicalize (v1.1.1)"),
+    "whereabouts-cluster-wide": (
+        "whereabouts allocates cluster-wide from range (range_start..range_end) and skips every CIDR in exclude; "
+        "without exclude it hands out any address of the range, the gateway included",
+        "k8snetworkplumbingwg/whereabouts pkg/allocate/allocate.go, pkg/config/config.go, README.md (v0.8)"),
+    "static-as-given": (
+        "static IPAM assigns exactly the listed addresses (IP/prefix) to every pod using the NAD",
+        "containernetworking/plugins plugins/ipam/static/main.go (v1.1.1)"),
+    "nm-route-metric": (
+        "NM keyfile routeN=dst[,gateway[,metric]]: a metric without gateway is written dst,,metric; dst,metric "
+        "reads the metric as the gateway and the route is dropped",
+        "NetworkManager src/libnm-core-impl/nm-keyfile.c read_one_ip_address_or_route (1.42)"),
+    "ipv6-not-yet": (
+        "IPv6 needs its own keys everywhere (netplan dhcp6/accept-ra, NM [ipv6], node-ip pairs, canal "
+        "ip6AutoDetectionMethod): until the dual-stack issue lands, an IPv6 network is refused, not written as IPv4",
+        "NM keyfile [ipv4]/[ipv6] sections; rancher/rke2 pkg/cli/cmds/agent.go node-ip"),
+}
+
+NODES = [Host("s1", ["servers"], {"cluster": "198.18.40.11"}),
+         Host("a1", ["agents"], {"cluster": "198.18.40.21", "storage": "198.18.50.21"}),
+         Host("a2", ["agents"], {"cluster": "198.18.40.22", "storage": "198.18.50.22"})]
+
+
+def model(attachment=None, **storage):
+    nets = {
+        "cluster": {"cidr": "198.18.40.0/24", "gateway": "198.18.40.1", "purpose": "cluster",
+                    "groups": ["servers", "agents"], "interface": "ens192"},
+        "storage": {"cidr": "198.18.50.0/24", "gateway": "198.18.50.1", "purpose": "storage", "groups": ["agents"],
+                    "interface": "ens224", "default_route": False, **storage},
+    }
+    if attachment is not None:
+        nets["storage"]["attachment"] = attachment
+    return nets
+
+
+def ipam_of(rep, name="storage"):
+    nad = next(n for n in rep["nads"] if n["metadata"]["name"] == name)
+    return json.loads(nad["spec"]["config"])["ipam"]
+
+
+CASES = [
+    # (fact, case, model, expected: dict = subset of the rendered ipam | str = error | ("warn", text))
+    ("host-local-per-node", "no ipam on a network of two nodes: whereabouts, nodes and gateway excluded",
+     model({"name": "storage"}),
+     {"type": "whereabouts", "range": "198.18.50.0/24",
+      "exclude": ["198.18.50.21/32", "198.18.50.22/32", "198.18.50.1/32"]}),
+    ("whereabouts-cluster-wide", "explicit whereabouts without range fields still excludes nodes and gateway",
+     model({"name": "storage", "ipam": {"type": "whereabouts"}}),
+     {"type": "whereabouts", "range": "198.18.50.0/24",
+      "exclude": ["198.18.50.21/32", "198.18.50.22/32", "198.18.50.1/32"]}),
+    ("whereabouts-cluster-wide", "user excludes kept first, reserved pools added, only what overlaps the range",
+     model({"name": "storage", "ipam": {"type": "whereabouts", "range_start": "198.18.50.20",
+                                        "range_end": "198.18.50.99", "exclude": ["198.18.50.30/31"]}},
+           reserved=["198.18.50.40-198.18.50.47", "198.18.50.128/25"]),
+     {"range_start": "198.18.50.20", "range_end": "198.18.50.99",
+      "exclude": ["198.18.50.30/31", "198.18.50.21/32", "198.18.50.22/32", "198.18.50.40/29"]}),
+    ("host-local-pool", "host-local over the whole subnet holds the nodes' addresses: refused",
+     model({"name": "storage", "ipam": {"type": "host-local"}}),
+     "network 'storage': attachment.ipam host-local pool holds 198.18.50.21, the address of host 'a1'"),
+    ("host-local-pool", "host-local pool holding the network's gateway: refused",
+     model({"name": "storage", "ipam": {"type": "host-local", "range_start": "198.18.50.1",
+                                        "range_end": "198.18.50.9", "gateway": "198.18.50.254"}}),
+     "host-local pool holds 198.18.50.1, the address of the network's gateway"),
+    ("host-local-pool", "host-local's own gateway (default subnet + 1) is never handed out: allowed",
+     model({"name": "storage", "ipam": {"type": "host-local", "range_start": "198.18.50.1",
+                                        "range_end": "198.18.50.9"}}),
+     {"type": "host-local", "ranges": [[{"subnet": "198.18.50.0/24", "rangeStart": "198.18.50.1",
+                                         "rangeEnd": "198.18.50.9"}]]}),
+    ("host-local-per-node", "explicit host-local on a network of two nodes renders as asked, and warns",
+     model({"name": "storage", "ipam": {"type": "host-local", "range_start": "198.18.50.100",
+                                        "range_end": "198.18.50.150"}}),
+     ("warn", "network 'storage': attachment.ipam.type host-local allocates per node, so pods on different nodes "
+              "get the SAME addresses")),
+    ("host-local-pool", "host-local pool overlapping a reserved pool: refused",
+     model({"name": "storage", "ipam": {"type": "host-local", "range_start": "198.18.50.100",
+                                        "range_end": "198.18.50.150"}}, reserved=["198.18.50.128/28"]),
+     "host-local pool overlaps the reserved pool 198.18.50.128/28"),
+    ("static-as-given", "static address equal to a node's: refused",
+     model({"name": "storage", "ipam": {"type": "static", "addresses": ["198.18.50.22/24"]}}),
+     "network 'storage': attachment.ipam.addresses[0].address 198.18.50.22 is the address of host 'a2'"),
+    ("ipv6-not-yet", "an IPv6 network is refused, never written as IPv4",
+     {**model(), "v6": {"cidr": "2001:db8:50::/64", "groups": ["agents"], "interface": "ens256",
+                        "addressing": "dhcp"}},
+     "network 'v6': cidr 2001:db8:50::/64 is IPv6, which this release does not support yet"),
+]
+
+
+@pytest.mark.parametrize("fact, case, nets, expected", CASES, ids=[c[1] for c in CASES])
+def test_conformance(fact, case, nets, expected):
+    assert fact in FACTS, f"{case}: unknown fact {fact}"
+    if isinstance(expected, str):
+        with pytest.raises(ModelError) as err:
+            report.build(nets, NODES)
+        assert expected in str(err.value), f"{case} ({FACTS[fact][1]})"
+        return
+    rep = report.build(nets, NODES)
+    if isinstance(expected, tuple):
+        assert any(expected[1] in w for w in rep["warnings"]), (case, rep["warnings"])
+        return
+    ipam = ipam_of(rep)
+    assert {k: ipam.get(k) for k in expected} == expected, f"{case} ({FACTS[fact][1]})"
+
+
+def test_no_pod_address_is_a_node_address_on_the_rendered_config():
+    """Acceptance of the correctness issue, on the rendered config: with the default attachment, every address
+    whereabouts may hand out (range minus exclude) is neither a node's address nor the gateway."""
+    import netaddr
+
+    rep = report.build(model({"name": "storage"}), NODES)
+    ipam = ipam_of(rep)
+    pool = netaddr.IPSet([ipam["range"]]) - netaddr.IPSet(ipam["exclude"])
+    for taken in ("198.18.50.21", "198.18.50.22", "198.18.50.1"):
+        assert netaddr.IPAddress(taken) not in pool
+
+
+@pytest.mark.parametrize("route, expected", [({"to": "198.19.0.0/16", "metric": 7}, "198.19.0.0/16,,7")])
+def test_nm_route_metric_without_gateway(route, expected):
+    """Fact nm-route-metric."""
+    entry = {"network": "storage", "device": "ens224", "dhcp": False, "address": "198.18.50.21", "prefix": 24,
+             "gateway": None, "default_route": False, "routes": [route], "mtu": None}
+    conns = nic_config.nm_connections([entry])
+    assert conns[0]["data"]["ipv4"]["route1"] == expected, FACTS["nm-route-metric"][1]
