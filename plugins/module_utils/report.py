@@ -13,6 +13,7 @@ storage candidates, warnings). Readers never re-validate.
 from __future__ import annotations
 
 from ansible_collections.multihomed.rke2.plugins.module_utils import ipam_plan, k8s_render, plan
+from ansible_collections.multihomed.rke2.plugins.module_utils import checks
 from ansible_collections.multihomed.rke2.plugins.module_utils.checks import Problems, where
 from ansible_collections.multihomed.rke2.plugins.module_utils.model import cluster_network, load_networks
 
@@ -35,6 +36,11 @@ def warnings(networks):
     out = []
     for name, n in networks.items():
         ipam = n.attachment.ipam if n.attachment else None
+        if ipam and n.purpose != "storage" and any(checks.is_default_dst(r["dst"]) for r in ipam.routes):
+            out.append(f"network '{name}': attachment.ipam.routes holds a default route (0.0.0.0/0): a pod attached "
+                       "to it gets a second default route, listed before the cluster network's, and its off-link "
+                       "traffic leaves through this network; to choose a pod's default network, use Multus's "
+                       "default-route in the networks annotation (filter network_selection, default_route)")
         if ipam and ipam.type == "dhcp":
             out.append(f"network '{name}': attachment.ipam.type dhcp needs the CNI DHCP daemon on every node and a "
                        "DHCP server on the segment; rke2-multus dhcpDaemonSet is enabled for it")

@@ -36,6 +36,12 @@ FACTS = {
         "NM keyfile routeN=dst[,gateway[,metric]]: a metric without gateway is written dst,,metric; dst,metric "
         "reads the metric as the gateway and the route is dropped",
         "NetworkManager src/libnm-core-impl/nm-keyfile.c read_one_ip_address_or_route (1.42)"),
+    "attachment-default-route": (
+        "an IPAM route to 0.0.0.0/0 gives the pod a second default route through net1; the plugins accept it and "
+        "the pod's off-link traffic leaves by net1; Multus's default-route selection element chooses the pod's "
+        "default network instead",
+        "containernetworking/plugins pkg/ipam/ipam_linux.go ConfigureIface (v1.1.1); k8snetworkplumbingwg "
+        "multi-net-spec v1.2 section 4.1.2.1.9 (default-route)"),
     "ipv6-not-yet": (
         "IPv6 needs its own keys everywhere (netplan dhcp6/accept-ra, NM [ipv6], node-ip pairs, canal "
         "ip6AutoDetectionMethod): until the dual-stack issue lands, an IPv6 network is refused, not written as IPv4",
@@ -101,6 +107,12 @@ CASES = [
      model({"name": "storage", "ipam": {"type": "host-local", "range_start": "198.18.50.100",
                                         "range_end": "198.18.50.150"}}, reserved=["198.18.50.128/28"]),
      "host-local pool overlaps the reserved pool 198.18.50.128/28"),
+    ("attachment-default-route", "a default route on a services attachment renders as asked, and warns",
+     {**model(), "lab": {"cidr": "198.18.70.0/24", "groups": ["agents"], "interface": "eth2", "addressing": "dhcp",
+                         "attachment": {"name": "macvlan-conf", "ipam": {
+                             "type": "host-local", "range_start": "198.18.70.1", "range_end": "198.18.70.100",
+                             "routes": [{"dst": "0.0.0.0/0"}]}}}},
+     ("warn", "network 'lab': attachment.ipam.routes holds a default route (0.0.0.0/0)")),
     ("static-as-given", "static address equal to a node's: refused",
      model({"name": "storage", "ipam": {"type": "static", "addresses": ["198.18.50.22/24"]}}),
      "network 'storage': attachment.ipam.addresses[0].address 198.18.50.22 is the address of host 'a2'"),
