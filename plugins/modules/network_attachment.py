@@ -31,8 +31,9 @@ description:
     without changing anything; diff mode returns the live and the resulting object of each changed NAD.
   - Fails with a clear message when the NetworkAttachmentDefinition CRD is not served (Multus not enabled), when a
     namespace does not exist (unless O(create_namespaces=true)) and when the API rejects the credentials (401/403).
-  - Belongs to the C(multihomed.rke2.k8s) action group, so C(module_defaults) for
-    C(group/multihomed.rke2.k8s) can carry O(kubeconfig), O(context) and the other connection options.
+  - Belongs to the C(multihomed.rke2.k8s) action group, which extends C(kubernetes.core.k8s), so C(module_defaults)
+    for C(group/multihomed.rke2.k8s) carry O(kubeconfig), O(context) and the other connection options to this module
+    and to every C(kubernetes.core) k8s module alike (C(group/kubernetes.core.k8s) does not include this module).
 options:
   definitions:
     description:
