@@ -16,6 +16,7 @@ import json
 
 import pytest
 
+from ansible_collections.multihomed.rke2.plugins.module_utils import nad_client
 from k8s_harness import NAD_CRD, delete_crd, install_crds, run_module
 
 MODULE = "multihomed.rke2.network_attachment"
@@ -168,6 +169,52 @@ def test_absent(cluster, unique_ns):
     # A namespace that does not exist holds nothing to delete.
     gone = run_module(MODULE, args(cluster, [nad("storage", unique_ns + "-nope")], state="absent"))
     assert gone["_rc"] == 0 and gone["changed"] is False
+
+
+class RacingClient(nad_client.NadClient):
+    """The module's real client, plus another writer that creates each NAD of `theirs` just before our create."""
+
+    def __init__(self, params, cluster, theirs):
+        super().__init__(params)
+        self.cluster, self.theirs = cluster, theirs
+
+    def create(self, desired, dry_run):
+        other = self.theirs.pop(desired["metadata"]["name"], None)
+        if other is not None:
+            self.cluster.create_nad(other["metadata"]["namespace"], other)
+        return super().create(desired, dry_run)
+
+
+# (case, the other writer's config for 'storage' (None: same as ours), check mode, expected action)
+RACES = [
+    ("same-object", None, False, "unchanged"),
+    ("other-config", cni("storage", mode="vepa"), False, "updated"),
+    ("other-config-check-mode", cni("storage", mode="vepa"), True, "updated"),
+]
+
+
+@pytest.mark.parametrize("theirs,check,action", [r[1:] for r in RACES], ids=[r[0] for r in RACES])
+def test_create_conflict_from_another_writer_converges(cluster, unique_ns, theirs, check, action):
+    """The NAD appears between the module's listing and its create: the 409 is read back, compared and patched."""
+    cluster.ensure_namespace(unique_ns)
+    ours = nad("storage", unique_ns)
+    params = {"kubeconfig": cluster.kubeconfig, "definitions": [ours], "state": "present", "prune": False,
+              "prune_namespaces": [], "create_namespaces": False}
+    other = nad("storage", unique_ns, theirs)
+    warnings = []
+    result = nad_client.apply_definitions(
+        params, check, client_factory=lambda p: RacingClient(p, cluster, {"storage": other}), warn=warnings.append)
+    assert actions(result) == {unique_ns + "/storage": action}
+    assert result["changed"] is (action != "unchanged")
+    assert any("409 Conflict" in w and unique_ns + "/storage" in w for w in warnings), warnings
+    live = json.loads(cluster.get_nad(unique_ns, "storage")["spec"]["config"])
+    assert live == (cni("storage", mode="vepa") if check and theirs else cni("storage"))
+    if action == "updated":
+        assert result["results"][0]["changes"] == ["spec.config"]
+        assert '"mode":"vepa"' in result["diffs"][0]["before"]["spec"]["config"].replace(" ", "")
+    # The next (ordinary) run finds nothing to do, unless check mode left their object in place.
+    again = run_module(MODULE, args(cluster, [ours]))
+    assert again["_rc"] == 0 and again["changed"] is bool(check and theirs), again
 
 
 def _bad(name, mutate):
