@@ -6,7 +6,8 @@
 Per host: the NIC plan, the netplan document, the NetworkManager keyfiles, node-ip; for the cluster: the canal and
 multus chart values, the NetworkAttachmentDefinitions and the CNI config of each attachment. Key order is kept,
 because it is the order of the files written on hosts. The golden files were taken before the model v2 refactor
-(issue 11), so a difference means rendered output changed.
+(issue 11) and changed since only on purpose, each time in the commit that changed the output and says why (git log
+tests/fixtures/golden): a difference means rendered output changed.
 """
 import argparse
 import json

@@ -27,6 +27,12 @@ options:
   namespace:
     description: Namespace for items that do not name one.
     type: str
+  model:
+    description:
+      - The validated model (C(multihomed_report)). When given, an item asking for C(ips) or C(mac) on a NAD of the
+        model that cannot take them (the NAD declares no such capability, e.g. whereabouts or dhcp IPAM for C(ips),
+        ipvlan or host-device for C(mac)) is refused instead of being silently ignored by Multus.
+    type: dict
 """
 
 EXAMPLES = r"""
@@ -49,9 +55,9 @@ from ansible_collections.multihomed.rke2.plugins.plugin_utils.model_adapter impo
 
 
 @filter_errors
-def network_selection(items, namespace=None):
-    args = validate_args(DOCUMENTATION, "network_selection", namespace=namespace)
-    return selection.network_selection(items, namespace=args["namespace"])
+def network_selection(items, namespace=None, model=None):
+    args = validate_args(DOCUMENTATION, "network_selection", namespace=namespace, model=model)
+    return selection.network_selection(items, namespace=args["namespace"], report=args["model"])
 
 
 class FilterModule(object):

@@ -16,7 +16,10 @@ from typing import Optional
 from ansible_collections.multihomed.rke2.plugins.module_utils import checks
 from ansible_collections.multihomed.rke2.plugins.module_utils.checks import check_ip_in, int_in, load_routes, where
 
-ATTACHMENT_FIELDS = ("name", "namespace", "type", "mode", "master", "bridge", "device", "mtu", "ipam", "cni_version")
+ATTACHMENT_FIELDS = (
+    "name", "namespace", "type", "mode", "master", "bridge", "device", "mtu", "ipam", "cni_version", "capabilities",
+)
+CAPABILITIES = ("ips", "mac")
 DEFAULT_MODE = {"macvlan": "bridge", "ipvlan": "l2"}
 DEFAULT_CNI_VERSION = "0.3.1"
 IPAM_FIELDS = {
@@ -56,6 +59,7 @@ class Attachment:
     device: Optional[str] = None
     mtu: Optional[int] = None
     ipam: Optional[Ipam] = None
+    capabilities: Optional[dict] = None  # None: what the plugin and IPAM honour (k8s_render.capabilities)
 
 
 def _subnet_ipam(problems, name, field_, itype, ipam, net, out):
@@ -213,4 +217,11 @@ def load_attachment(problems, network, att):
         problems.add(where(name), "attachment.cni_version", f"{out.cni_version!r} is not supported (one of "
                      f"{', '.join(checks.CNI_VERSIONS)})")
     out.ipam = load_ipam(problems, name, network.purpose, att.get("ipam"), network.net)
+    caps = att.get("capabilities")
+    if caps is not None:
+        if not isinstance(caps, dict) or set(caps) - set(CAPABILITIES) or \
+                not all(isinstance(v, bool) for v in caps.values()):
+            problems.add(where(name), "attachment.capabilities", f"must map ips and/or mac to true/false, got {caps!r}")
+        else:
+            out.capabilities = dict(caps)
     return out

@@ -35,8 +35,36 @@ def _render_ipam(ipam):
     elif ipam.type == "static":
         out["addresses"] = [dict(a) for a in fields["addresses"]]
     if fields.get("routes"):
-        out["routes"] = [dict(r) for r in fields["routes"]]
+        out["routes"] = [_cni_route(r) for r in fields["routes"]]
     return out
+
+
+def _cni_route(route):
+    """A CNI route: the model's ``metric`` is the CNI key ``priority`` (containernetworking/cni types.Route, spec
+    1.1.0; applied by the plugins from v1.6.0, ignored by older ones; no plugin reads ``metric``)."""
+    out = {k: v for k, v in route.items() if k != "metric"}
+    if "metric" in route:
+        out["priority"] = route["metric"]
+    return out
+
+
+# runtimeConfig capabilities each plugin honours (containernetworking/plugins: host-local ips from v1.0.0, static
+# ips from v0.8.2, macvlan mac from v0.8.7, bridge mac from v1.0.0; whereabouts, dhcp, ipvlan, host-device: none).
+IPS_CAPABLE_IPAM = ("host-local", "static")
+MAC_CAPABLE_TYPES = ("macvlan", "bridge")
+
+
+def honoured_capabilities(att):
+    """What the attachment's plugin and IPAM can take from a pod's networks annotation."""
+    return {"ips": bool(att.ipam and att.ipam.type in IPS_CAPABLE_IPAM), "mac": att.type in MAC_CAPABLE_TYPES}
+
+
+def capabilities(att):
+    """The ``capabilities`` a NAD declares so that Multus passes a pod's requested ``ips``/``mac`` to the plugin:
+    everything the plugin and IPAM honour, unless the attachment sets ``capabilities`` itself."""
+    if att.capabilities is not None:
+        return {k: v for k, v in att.capabilities.items() if v}
+    return {k: True for k, v in honoured_capabilities(att).items() if v}
 
 
 def cni_config(att):
@@ -53,6 +81,9 @@ def cni_config(att):
         conf["mtu"] = att.mtu
     if att.ipam:
         conf["ipam"] = _render_ipam(att.ipam)
+    caps = capabilities(att)
+    if caps:
+        conf["capabilities"] = caps
     return conf
 
 

@@ -32,6 +32,19 @@ def _ambiguous_masters(problems, networks, hosts, plans):
                              "the NICs or set attachment.master")
 
 
+def _capabilities(problems, networks):
+    for name, n in networks.items():
+        att = n.attachment
+        if not att or not att.capabilities:
+            continue
+        honoured = k8s_render.honoured_capabilities(att)
+        for cap, wanted in att.capabilities.items():
+            if wanted and not honoured[cap]:
+                what = (f"IPAM {att.ipam.type if att.ipam else 'none'}" if cap == "ips" else f"plugin {att.type}")
+                problems.add(where(name), f"attachment.capabilities.{cap}", f"is true but the {what} cannot take a "
+                             f"requested {cap} (only {', '.join(k8s_render.IPS_CAPABLE_IPAM if cap == 'ips' else k8s_render.MAC_CAPABLE_TYPES)} can)")
+
+
 def warnings(networks):
     out = []
     for name, n in networks.items():
@@ -44,6 +57,12 @@ def warnings(networks):
         if ipam and ipam.type == "dhcp":
             out.append(f"network '{name}': attachment.ipam.type dhcp needs the CNI DHCP daemon on every node and a "
                        "DHCP server on the segment; rke2-multus dhcpDaemonSet is enabled for it")
+            out.append(f"network '{name}': attachment.ipam.type dhcp gives pods a default route via the DHCP "
+                       "server's router (option 3) unless it sends classless routes (option 121): configure the "
+                       "server without a router on this segment"
+                       + (" (Longhorn's instance managers must keep their default route on the cluster network)"
+                          if n.purpose == "storage" else
+                          ", or choose the pod's default network with Multus's default-route"))
     return out
 
 
@@ -63,6 +82,7 @@ def validate(raw_networks, hosts):
         if hosts and not plan.members(n, hosts):
             problems.add(where(name), "groups", f"no inventory host is in any of {', '.join(n.groups)}")
     _ambiguous_masters(problems, networks, hosts, plans)
+    _capabilities(problems, networks)
     members = {name: (len(plan.members(n, hosts)) if hosts else None) for name, n in networks.items()}
     planned = ipam_plan.plan(problems, networks, plans, members)
     problems.raise_if_any()
@@ -90,7 +110,9 @@ def build(raw_networks, hosts):
         "multus": k8s_render.multus_requirements(networks),
         "nads": k8s_render.nad_manifests(networks),
         "attachments": {name: {"namespace": n.attachment.namespace, "name": n.attachment.name,
-                               "type": n.attachment.type, "cidr": n.cidr}
+                               "type": n.attachment.type, "cidr": n.cidr,
+                               "ipam": n.attachment.ipam.type if n.attachment.ipam else None,
+                               "capabilities": k8s_render.capabilities(n.attachment)}
                         for name, n in networks.items() if n.attachment},
         "storage_candidates": k8s_render.storage_candidates(networks),
         "warnings": warnings(networks) + planned,

@@ -48,8 +48,11 @@ def _selection(problems, field_, item, namespace):
     if item.get("ips"):
         ips = _listed(item["ips"])
         for ip in ips:
-            if checks.net(ip) is None and checks.ip(ip) is None:
-                problems.add(at, f"{field_}.ips", f"{ip!r} is not an IP address (with optional /prefix)")
+            if checks.net(ip) is None:
+                # static IPAM rejects a bare address ("NOT in CIDR notation"): containernetworking/plugins
+                # plugins/ipam/static/main.go; host-local takes the prefix from its range either way.
+                problems.add(at, f"{field_}.ips", f"{ip!r} is not an address with its prefix (IP/prefix), as the "
+                             "static IPAM requires")
         sel["ips"] = [str(ip) for ip in ips]
     if item.get("mac"):
         if not checks.MAC.match(str(item["mac"])):
@@ -64,12 +67,26 @@ def _selection(problems, field_, item, namespace):
     return sel
 
 
-def network_selection(items, namespace=None):
+def _check_capabilities(problems, field_, sel, report):
+    """ips/mac asked of a NAD of the model that does not declare the capability (Multus would drop them)."""
+    ns = sel.get("namespace", "default")
+    for network, att in report.get("attachments", {}).items():
+        if (att["namespace"], att["name"]) != (ns, sel["name"]):
+            continue
+        for cap in ("ips", "mac"):
+            if cap in sel and not att.get("capabilities", {}).get(cap):
+                why = f"IPAM {att.get('ipam')}" if cap == "ips" else f"plugin {att['type']}"
+                problems.add(f"network '{network}'", f"{field_}.{cap}", f"cannot be honoured: NAD {ns}/{sel['name']} "
+                             f"declares no {cap} capability (its {why} cannot take a requested {cap})")
+
+
+def network_selection(items, namespace=None, report=None):
     """Value of the k8s.v1.cni.cncf.io/networks annotation for a list of attachments.
 
     Items are names ("macvlan-conf", "ns/name", "name@net2") or mappings with name and optional namespace,
     interface, ips, mac, default_route. The short comma form is returned when no item needs more than name,
-    namespace and interface; otherwise the JSON form.
+    namespace and interface; otherwise the JSON form. With ``report`` (the validated model), ips/mac asked of one
+    of its NADs that cannot honour them are refused.
     """
     checks.require_netaddr()
     if isinstance(items, (str, dict)):
@@ -85,7 +102,10 @@ def network_selection(items, namespace=None):
         if not isinstance(item, dict) or not item.get("name"):
             problems.add("model", field_, "must be a name or a mapping with 'name'")
             continue
-        parsed.append(_selection(problems, field_, item, namespace))
+        sel = _selection(problems, field_, item, namespace)
+        if report:
+            _check_capabilities(problems, field_, sel, report)
+        parsed.append(sel)
     problems.raise_if_any()
     if all(set(s) <= {"name", "namespace", "interface"} for s in parsed):
         return ",".join(

@@ -42,6 +42,23 @@ FACTS = {
         "default network instead",
         "containernetworking/plugins pkg/ipam/ipam_linux.go ConfigureIface (v1.1.1); k8snetworkplumbingwg "
         "multi-net-spec v1.2 section 4.1.2.1.9 (default-route)"),
+    "dhcp-router-default-route": (
+        "the dhcp IPAM returns a default route via the DHCP server's router (option 3) unless option 121 is sent; "
+        "it has no switch to turn this off",
+        "containernetworking/plugins plugins/ipam/dhcp/lease.go Routes() (v1.1.1 and HEAD 2026)"),
+    "route-priority": (
+        "CNI routes carry priority (spec 1.1.0, containernetworking/cni v1.2.0 types.Route); the plugins apply it "
+        "from v1.6.0 (RKE2's rke2-multus ships cni-plugins v1.6.0 since 2024-11) and older ones ignore it; no "
+        "plugin reads 'metric'",
+        "containernetworking/cni pkg/types/types.go (v1.2.0); containernetworking/plugins pkg/ipam/ipam_linux.go "
+        "(v1.6.0); rancher/rke2-charts packages/rke2-multus/charts/values.yaml cniplugins.image.tag"),
+    "capabilities": (
+        "Multus passes a pod's requested ips/mac as runtimeConfig only to a NAD declaring capabilities "
+        "{ips: true}/{mac: true}; host-local (v1.0.0) and static (v0.8.2) take ips, whereabouts and dhcp do not; "
+        "macvlan (v0.8.7) and bridge (v1.0.0) take mac, ipvlan and host-device do not; static rejects an ip "
+        "without prefix",
+        "containernetworking/cni libcni api.go injectRuntimeConfig; k8snetworkplumbingwg/multus-cni pkg/types/"
+        "conf.go; containernetworking/plugins plugins/ipam/{host-local,static}/, plugins/main/{macvlan,bridge}/"),
     "ipv6-not-yet": (
         "IPv6 needs its own keys everywhere (netplan dhcp6/accept-ra, NM [ipv6], node-ip pairs, canal "
         "ip6AutoDetectionMethod): until the dual-stack issue lands, an IPv6 network is refused, not written as IPv4",
@@ -113,6 +130,16 @@ CASES = [
                              "type": "host-local", "range_start": "198.18.70.1", "range_end": "198.18.70.100",
                              "routes": [{"dst": "0.0.0.0/0"}]}}}},
      ("warn", "network 'lab': attachment.ipam.routes holds a default route (0.0.0.0/0)")),
+    ("dhcp-router-default-route", "dhcp IPAM on the storage network warns about the router's default route",
+     model({"name": "storage", "ipam": {"type": "dhcp"}}),
+     ("warn", "network 'storage': attachment.ipam.type dhcp gives pods a default route via the DHCP server's router")),
+    ("route-priority", "an IPAM route metric is rendered as the CNI key priority",
+     model({"name": "storage", "ipam": {"type": "whereabouts", "routes": [{"dst": "198.19.0.0/16",
+                                                                           "gw": "198.18.50.254", "metric": 20}]}}),
+     {"routes": [{"dst": "198.19.0.0/16", "gw": "198.18.50.254", "priority": 20}]}),
+    ("capabilities", "capabilities the plugin cannot honour are refused",
+     model({"name": "storage", "type": "ipvlan", "capabilities": {"mac": True}}),
+     "network 'storage': attachment.capabilities.mac is true but the plugin ipvlan cannot take a requested mac"),
     ("static-as-given", "static address equal to a node's: refused",
      model({"name": "storage", "ipam": {"type": "static", "addresses": ["198.18.50.22/24"]}}),
      "network 'storage': attachment.ipam.addresses[0].address 198.18.50.22 is the address of host 'a2'"),
@@ -149,6 +176,39 @@ def test_no_pod_address_is_a_node_address_on_the_rendered_config():
     pool = netaddr.IPSet([ipam["range"]]) - netaddr.IPSet(ipam["exclude"])
     for taken in ("198.18.50.21", "198.18.50.22", "198.18.50.1"):
         assert netaddr.IPAddress(taken) not in pool
+
+
+@pytest.mark.parametrize("att, expected", [
+    ({"type": "macvlan", "ipam": {"type": "host-local", "range_start": "198.18.50.100"}}, {"ips": True, "mac": True}),
+    ({"type": "macvlan", "ipam": {"type": "whereabouts"}}, {"mac": True}),
+    ({"type": "ipvlan", "ipam": {"type": "static", "addresses": ["198.18.50.9/24"]}}, {"ips": True}),
+    ({"type": "ipvlan", "ipam": {"type": "dhcp"}}, None),
+    ({"type": "host-device", "device": "ens300", "ipam": {"type": "dhcp"}}, None),
+    ({"type": "macvlan", "capabilities": {}, "ipam": {"type": "dhcp"}}, None),
+])
+def test_declared_capabilities(att, expected):
+    """Fact capabilities: the NAD declares what its plugin and IPAM honour."""
+    conf = json.loads(report.build(model(dict(att, name="storage")), NODES)["nads"][0]["spec"]["config"])
+    assert conf.get("capabilities") == expected, FACTS["capabilities"][1]
+
+
+@pytest.mark.parametrize("item, expected", [
+    ({"name": "storage", "namespace": "default", "ips": ["198.18.50.150/24"]},
+     "network 'storage': item[0].ips cannot be honoured: NAD default/storage declares no ips capability"),
+    ({"name": "storage", "namespace": "default", "ips": ["198.18.50.150"]}, "is not an address with its prefix"),
+    ({"name": "storage", "namespace": "default", "mac": "02:00:00:00:00:01"}, None),
+])
+def test_selection_refuses_what_the_nad_cannot_honour(item, expected):
+    """Fact capabilities: with the model, requested ips on a whereabouts NAD are refused, a mac on macvlan kept."""
+    from ansible_collections.multihomed.rke2.plugins.module_utils import selection
+
+    rep = report.build(model({"name": "storage"}), NODES)
+    if expected is None:
+        assert "02:00:00:00:00:01" in selection.network_selection([item], report=rep)
+        return
+    with pytest.raises(ModelError) as err:
+        selection.network_selection([item], report=rep)
+    assert expected in str(err.value)
 
 
 @pytest.mark.parametrize("route, expected", [({"to": "198.19.0.0/16", "metric": 7}, "198.19.0.0/16,,7")])

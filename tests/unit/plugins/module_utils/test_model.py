@@ -312,7 +312,7 @@ def test_reference_nads():
         assert nad["metadata"]["labels"] == {"app.kubernetes.io/managed-by": "multihomed.rke2"}
         assert json.loads(nad["spec"]["config"]) == {
             "cniVersion": "0.3.1", "name": nad["metadata"]["name"], "type": "macvlan", "master": master,
-            "mode": "bridge", "ipam": {"type": "dhcp"}}
+            "mode": "bridge", "ipam": {"type": "dhcp"}, "capabilities": {"mac": True}}
 
 
 def test_multus_2018_macvlan_conf():
@@ -320,7 +320,7 @@ def test_multus_2018_macvlan_conf():
         "cluster": {"cidr": "10.10.0.0/24", "purpose": "cluster", "groups": ["all"], "interface": "eth0"},
         "macvlan": {"cidr": "10.40.40.0/24", "purpose": "other", "groups": ["all"], "interface": "eth2",
                     "addressing": "dhcp",
-                    "attachment": {"name": "macvlan-conf", "cni_version": "0.3.0",
+                    "attachment": {"name": "macvlan-conf", "cni_version": "0.3.0", "capabilities": {},
                                    "ipam": {"type": "host-local", "subnet": "10.40.40.0/24",
                                             "range_start": "10.40.40.1", "range_end": "10.40.40.100",
                                             "routes": [{"dst": "0.0.0.0/0"}]}}},
@@ -339,7 +339,8 @@ def test_multus_2018_macvlan_conf():
 
 CNI = [
     ("bridge", {"type": "bridge", "ipam": {"type": "static", "addresses": ["172.16.50.5/24"]}},
-     {"type": "bridge", "bridge": "br-storage", "ipam": {"type": "static", "addresses": [{"address": "172.16.50.5/24"}]}}),
+     {"type": "bridge", "bridge": "br-storage", "ipam": {"type": "static", "addresses": [{"address": "172.16.50.5/24"}]},
+      "capabilities": {"ips": True, "mac": True}}),
     ("host-device", {"type": "host-device", "device": "ens300", "ipam": {"type": "dhcp"}},
      {"type": "host-device", "device": "ens300", "ipam": {"type": "dhcp"}}),
     ("ipvlan l3 mtu", {"type": "ipvlan", "mode": "l3", "mtu": 9000, "ipam": {"type": "whereabouts", "range_start": "172.16.50.20",
@@ -348,7 +349,8 @@ CNI = [
       "ipam": {"type": "whereabouts", "range": "172.16.50.0/24", "range_start": "172.16.50.20", "exclude": ["172.16.50.30/32"]}}),
     ("explicit master", {"master": "bond0", "ipam": {"type": "host-local", "gateway": "172.16.50.1"}},
      {"type": "macvlan", "master": "bond0", "mode": "bridge",
-      "ipam": {"type": "host-local", "ranges": [[{"subnet": "172.16.50.0/24", "gateway": "172.16.50.1"}]]}}),
+      "ipam": {"type": "host-local", "ranges": [[{"subnet": "172.16.50.0/24", "gateway": "172.16.50.1"}]]},
+      "capabilities": {"ips": True, "mac": True}}),
 ]
 
 
@@ -386,7 +388,8 @@ def test_network_selection(case, items, namespace, expected):
 SELECTION_ERRORS = [
     ("empty", [], "input must be a non-empty list"),
     ("bad name", ["Bad_Name"], "item[0].name 'Bad_Name' is not a DNS-1123 label"),
-    ("bad ip", [{"name": "a", "ips": ["x"]}], "item[0].ips 'x' is not an IP address"),
+    ("bad ip", [{"name": "a", "ips": ["x"]}], "item[0].ips 'x' is not an address with its prefix (IP/prefix)"),
+    ("bare ip", [{"name": "a", "ips": ["198.18.50.5"]}], "item[0].ips '198.18.50.5' is not an address with its prefix"),
     ("bad mac", [{"name": "a", "mac": "nope"}], "item[0].mac 'nope' is not a MAC address"),
     ("unknown key", [{"name": "a", "vlan": 3}], "item[0] has unknown field(s) vlan"),
 ]

@@ -38,7 +38,8 @@ def test_report_is_json_safe_and_complete():
     assert [n["metadata"]["name"] for n in rep["nads"]] == ["lh"]
     assert rep["storage_candidates"] == ["storage"]
     assert rep["attachments"]["storage"] == {"namespace": "longhorn-system", "name": "lh", "type": "macvlan",
-                                             "cidr": "198.18.50.0/24"}
+                                             "cidr": "198.18.50.0/24", "ipam": "whereabouts",
+                                             "capabilities": {"mac": True}}
 
 
 @pytest.mark.parametrize("case, networks, expected", [
