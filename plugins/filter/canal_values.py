@@ -48,11 +48,12 @@ _value:
 """
 
 from ansible_collections.multihomed.rke2.plugins.module_utils import k8s_render
-from ansible_collections.multihomed.rke2.plugins.plugin_utils.model_adapter import filter_errors, validate_args
+from ansible_collections.multihomed.rke2.plugins.plugin_utils.model_adapter import filter_errors, require_report, validate_args
 
 
 @filter_errors
 def canal_values(report, backend="vxlan", autodetect="cidr"):
+    require_report(report, "canal_values")
     args = validate_args(DOCUMENTATION, "canal_values", backend=backend, autodetect=autodetect)
     return k8s_render.canal_values(report["cluster"], backend=args["backend"], autodetect=args["autodetect"])
 

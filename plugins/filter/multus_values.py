@@ -34,11 +34,12 @@ _value:
 """
 
 from ansible_collections.multihomed.rke2.plugins.module_utils import k8s_render
-from ansible_collections.multihomed.rke2.plugins.plugin_utils.model_adapter import filter_errors
+from ansible_collections.multihomed.rke2.plugins.plugin_utils.model_adapter import filter_errors, require_report
 
 
 @filter_errors
 def multus_values(report):
+    require_report(report, "multus_values")
     return k8s_render.multus_values(report["multus"])
 
 

@@ -39,11 +39,12 @@ _value:
 
 from ansible_collections.multihomed.rke2.plugins.module_utils import plan
 from ansible_collections.multihomed.rke2.plugins.module_utils.checks import ModelError
-from ansible_collections.multihomed.rke2.plugins.plugin_utils.model_adapter import filter_errors, host_info
+from ansible_collections.multihomed.rke2.plugins.plugin_utils.model_adapter import filter_errors, host_info, require_report
 
 
 @filter_errors
 def node_ip(report, host_vars):
+    require_report(report, "node_ip")
     host = host_info(host_vars)
     cluster = report["cluster"]
     if host.name not in report["plans"]:

@@ -42,11 +42,12 @@ _value:
 """
 
 from ansible_collections.multihomed.rke2.plugins.module_utils import k8s_render
-from ansible_collections.multihomed.rke2.plugins.plugin_utils.model_adapter import filter_errors, validate_args
+from ansible_collections.multihomed.rke2.plugins.plugin_utils.model_adapter import filter_errors, require_report, validate_args
 
 
 @filter_errors
 def storage_attachment(report, network=""):
+    require_report(report, "storage_attachment")
     args = validate_args(DOCUMENTATION, "storage_attachment", network=network)
     return k8s_render.storage_attachment(report, network=args["network"])
 

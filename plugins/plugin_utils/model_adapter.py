@@ -23,6 +23,7 @@ from ansible_collections.multihomed.rke2.plugins.doc_fragments.model import Modu
 from ansible_collections.multihomed.rke2.plugins.module_utils import plan
 from ansible_collections.multihomed.rke2.plugins.module_utils.checks import ModelError
 from ansible_collections.multihomed.rke2.plugins.module_utils.model import Host
+from ansible_collections.multihomed.rke2.plugins.module_utils.report import REPORT_VERSION
 
 display = Display()
 _FRAGMENTS = {
@@ -64,6 +65,15 @@ def validate_args(documentation, name, **params):
     if result.error_messages:
         raise AnsibleFilterError(f"{name}: invalid arguments: {'; '.join(result.error_messages)}")
     return result.validated_parameters
+
+
+def require_report(value, name):
+    """The validated model's report, or an error saying what the filter expects (never a KeyError later)."""
+    if not isinstance(value, dict) or value.get("version") != REPORT_VERSION:
+        raise AnsibleFilterError(f"{name}: the input must be the validated model (the fact multihomed_report that "
+                                 "playbooks/preflight.yml publishes, or multihomed_networks | "
+                                 "multihomed.rke2.validate_model(hostvars, groups)), not the raw multihomed_networks")
+    return value
 
 
 def host_info(host_vars, host=None):
