@@ -5,10 +5,13 @@ RKE2 does not run here: rke2-server.service / rke2-agent.service are LAYOUT STAN
 Sequence: converge (all start once, in order), idempotence (nothing restarts), side_effect (a label on the servers
 only: the servers restart again, bootstrap first; the agent does not).
 One probe per host (a single podman exec) collects files, modes and unit states; the tests assert on it.
+The written files are also compared byte for byte with golden/<host>/, taken from the role before its Jinja moved
+to Python (issue 11): a difference means the rendered output changed.
 """
 
 import functools
 import json
+import os
 
 import testinfra
 import yaml
@@ -23,6 +26,7 @@ CONFIG = "/etc/rancher/rke2/config.yaml"
 CANAL = "/var/lib/rancher/rke2/server/manifests/rke2-canal-config.yaml"
 MULTUS = "/var/lib/rancher/rke2/server/manifests/rke2-multus-config.yaml"
 STARTS = "/var/lib/rke2-stub/starts"
+GOLDEN = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "golden")
 
 testinfra_hosts = ["podman://" + h for h in SERVERS + AGENTS]
 
@@ -83,6 +87,16 @@ def test_config_yaml(host):
         assert "server" not in cfg
     else:
         assert cfg["server"] == JOIN
+
+
+def test_files_byte_for_byte(host):
+    name = _name(host)
+    golden = sorted(os.listdir(os.path.join(GOLDEN, name)))  # <file>.golden (not .yaml: no linter reads them)
+    written = {os.path.basename(p) + ".golden": f for p, f in probe(name)["files"].items() if f and p != STARTS}
+    assert sorted(written) == golden, name
+    for base in golden:
+        with open(os.path.join(GOLDEN, name, base)) as f:
+            assert written[base]["text"] == f.read(), "%s: %s differs from golden/%s/%s" % (name, base[:-7], name, base)
 
 
 def test_helmchartconfigs(host):
