@@ -129,6 +129,26 @@ def test_missing_token_fails_clearly(inventory, node):
     assert sh(node, "test -e /etc/rancher/rke2/config.yaml && echo yes") == ""
 
 
+@pytest.mark.parametrize("extra, message", [
+    # Types and choices: the role's argument spec, validated by Ansible before any task.
+    ({"rke2_install_method": "curl"}, "value of rke2_install_method must be one of: tarball, airgap, none, got: curl"),
+    ({"rke2_canal_backend": "udp"}, "value of rke2_canal_backend must be one of: vxlan, host-gw, wireguard, ipsec"),
+    ({"rke2_config_extra": ["debug"]}, "rke2_config_extra"),
+    # Rules between variables: the preflight, one message each.
+    ({"rke2_install_method": "tarball", "rke2_version": "1.31"},
+     "rke2_install_method tarball needs rke2_version like v1.31.5+rke2r1 (got '1.31')"),
+    ({"rke2_install_method": "airgap", "rke2_version": V1},
+     "rke2_install_method airgap needs rke2_airgap_dir"),
+    ({"rke2_cni_primary": "none"}, "rke2_multus_enabled needs a primary CNI: rke2_cni_primary is none"),
+    ({"rke2_agent_serial": 0}, "rke2_agent_serial must be an integer >= 1 (got 0)"),
+    ({"rke2_config_dropins": {"../x": {}}}, "rke2_config_dropins: file names ['../x'] are not letters"),
+])
+def test_invalid_settings_fail_clearly(inventory, node, extra, message):
+    proc = play(inventory, dict({"rke2_install_method": "none", "rke2_service_manage": False}, **extra))
+    assert proc.returncode != 0
+    assert message in " ".join(proc.output.split()), proc.output
+
+
 def test_tarball_install_from_url(inventory, node, releases):
     proc = play(inventory, tarball_vars("v1", V1))
     assert proc.returncode == 0, proc.output
