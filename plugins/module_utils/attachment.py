@@ -18,6 +18,7 @@ from ansible_collections.multihomed.rke2.plugins.module_utils.checks import chec
 
 ATTACHMENT_FIELDS = (
     "name", "namespace", "type", "mode", "master", "bridge", "device", "mtu", "ipam", "cni_version", "capabilities",
+    "host_shim",
 )
 CAPABILITIES = ("ips", "mac")
 DEFAULT_MODE = {"macvlan": "bridge", "ipvlan": "l2"}
@@ -60,6 +61,39 @@ class Attachment:
     mtu: Optional[int] = None
     ipam: Optional[Ipam] = None
     capabilities: Optional[dict] = None  # None: what the plugin and IPAM honour (k8s_render.capabilities)
+    host_shim: Optional[str] = None  # macvlan: the host's own macvlan (mh-<network>) that takes the host's address
+
+
+def _host_device(problems, network, atype, att, out):
+    """bridge: the host bridge (br-<network>) that takes the host's address; macvlan ``host_shim``: the host's own
+    macvlan, so the node reaches its pods (a macvlan cannot talk to its parent: kernel macvlan, bridge mode only
+    forwards between macvlans of one parent). Both move the host's address off the NIC, so neither fits the cluster
+    network (node-ip, the primary CNI's interface)."""
+    name = network.name
+    if atype == "bridge":
+        out.bridge = att.get("bridge") or f"br-{name}"[:15]
+        if not checks.is_ifname(out.bridge):
+            problems.add(where(name), "attachment.bridge", f"{out.bridge!r} is not a valid Linux interface name")
+        if network.purpose == "cluster":
+            problems.add(where(name), "attachment.type", "bridge is not supported on the cluster network: the host's "
+                         "address would move to the bridge, away from the interface RKE2 and the primary CNI use")
+    shim = att.get("host_shim", False)
+    if not isinstance(shim, bool):
+        problems.add(where(name), "attachment.host_shim", f"must be true or false, got {shim!r}")
+    elif shim:
+        if atype != "macvlan":
+            problems.add(where(name), "attachment.host_shim", f"is only for type macvlan (this is {atype})")
+        elif out.mode != "bridge":
+            problems.add(where(name), "attachment.host_shim", f"needs mode bridge (this is {out.mode}): only bridge "
+                         "mode forwards between the host's macvlan and the pods'")
+        elif network.purpose == "cluster":
+            problems.add(where(name), "attachment.host_shim", "is not supported on the cluster network: the host's "
+                         "address would move to the shim, away from the interface RKE2 and the primary CNI use")
+        else:
+            out.host_shim = f"mh-{name}"[:15]
+            if not checks.is_ifname(out.host_shim):
+                problems.add(where(name), "attachment.host_shim", f"the shim's name {out.host_shim!r} (mh-<network>) "
+                             "is not a valid Linux interface name: rename the network")
 
 
 def _subnet_ipam(problems, name, field_, itype, ipam, net, out):
@@ -201,10 +235,7 @@ def load_attachment(problems, network, att):
                          "default to")
     elif att.get("mode") is not None:
         problems.add(where(name), "attachment.mode", f"is not used by type {atype}")
-    if atype == "bridge":
-        out.bridge = att.get("bridge") or f"br-{name}"[:15]
-        if not checks.is_ifname(out.bridge):
-            problems.add(where(name), "attachment.bridge", f"{out.bridge!r} is not a valid Linux interface name")
+    _host_device(problems, network, atype, att, out)
     if atype == "host-device":
         if not att.get("device"):
             problems.add(where(name), "attachment.device", "is required for type host-device: the whole device moves "

@@ -82,15 +82,38 @@ def _netplan_ip(entry):
     return out
 
 
+def _l2_only(entry):
+    """A NIC whose address lives elsewhere: the port of a host bridge or the parent of a host shim."""
+    return bool(entry.get("bridge") or entry.get("shim"))
+
+
+def l3_device(entry):
+    """The device holding the entry's address: the host bridge, the host shim, or the NIC itself."""
+    return entry.get("bridge") or entry.get("shim") or entry["device"]
+
+
+def _netplan_link(entry):
+    """A bridge port or shim parent: declared (netplan needs a bridge's interfaces defined), no address of its own."""
+    return {"mtu": entry["mtu"]} if entry.get("mtu") else {}
+
+
 def netplan_config(plan, renderer="networkd"):
     """The netplan document for a NIC plan: dedicated NICs under ethernets, sub-interfaces under vlans (their trunk
-    declared, matched by MAC when planned, its MTU raised to fit its VLANs)."""
+    declared, matched by MAC when planned, its MTU raised to fit its VLANs), host bridges under bridges with the NIC
+    as their port and the address on the bridge (netplan doc "Properties for device type bridges": the interfaces
+    must also be defined). A host shim's parent is declared without address; netplan has no macvlan type, so the
+    shim itself is in :func:`networkd_shims`."""
     check_plan(plan)
-    ethernets, vlans = {}, {}
+    ethernets, vlans, bridges = {}, {}, {}
+    for entry in plan:
+        if entry.get("bridge"):
+            bridge = {"interfaces": [entry["device"]], "parameters": {"stp": False, "forward-delay": 0}}
+            bridge.update(_netplan_ip(entry))
+            bridges[entry["bridge"]] = bridge
     for entry in plan:
         if entry.get("parent"):
             continue
-        item = _netplan_ip(entry)
+        item = _netplan_link(entry) if _l2_only(entry) else _netplan_ip(entry)
         if entry.get("mac"):
             item["match"] = {"macaddress": entry["mac"]}
             item["set-name"] = entry["device"]
@@ -99,7 +122,7 @@ def netplan_config(plan, renderer="networkd"):
         if not entry.get("parent"):
             continue
         vlan = {"id": entry["vlan"], "link": entry["parent"]}
-        vlan.update(_netplan_ip(entry))
+        vlan.update(_netplan_link(entry) if _l2_only(entry) else _netplan_ip(entry))
         vlans[entry["device"]] = vlan
         trunk = dict(ethernets.get(entry["parent"], {}))
         if entry.get("mac"):
@@ -111,7 +134,47 @@ def netplan_config(plan, renderer="networkd"):
     network = {"version": 2, "renderer": renderer, "ethernets": ethernets}
     if vlans:
         network["vlans"] = vlans
+    if bridges:
+        network["bridges"] = bridges
     return {"network": network}
+
+
+def networkd_shims(plan, prefix="60-multihomed-"):
+    """systemd-networkd files of the host shims (netplan has no macvlan type): per shim a ``.netdev`` (macvlan, mode
+    bridge), a ``.network`` with the entry's address, routes and MTU, and a drop-in on netplan's ``.network`` of the
+    parent (``10-netplan-<device>.network.d/``) that stacks the shim on it (``[Network] MACVLAN=``; systemd
+    ``netdev-gperf.gperf``, ``systemd.network(5)`` drop-ins). Returns [{path, sections: [[section, [[key, value]]]]}],
+    paths relative to /etc/systemd/network; sections repeat ([Route])."""
+    check_plan(plan)
+    out = []
+    for entry in plan:
+        shim = entry.get("shim")
+        if not shim:
+            continue
+        netdev = [["NetDev", [["Name", shim], ["Kind", "macvlan"]] + ([["MTUBytes", entry["mtu"]]] if entry.get("mtu")
+                                                                      else [])],
+                  ["MACVLAN", [["Mode", "bridge"]]]]
+        network = [["Match", [["Name", shim]]]]
+        if entry.get("mtu"):
+            network.append(["Link", [["MTUBytes", entry["mtu"]]]])
+        net = [["DHCP", "ipv4"]] if entry["dhcp"] else [["Address", "%s/%s" % (entry["address"], entry["prefix"])]]
+        if _static_default(entry):
+            net.append(["Gateway", entry["gateway"]])
+        net.append(["LinkLocalAddressing", "no"])
+        network.append(["Network", net])
+        if entry["dhcp"] and not entry["default_route"]:
+            network.append(["DHCPv4", [["UseRoutes", False], ["UseGateway", False]]])
+        for route in entry.get("routes") or []:
+            keys = [["Destination", route["to"]]]
+            keys.append(["Gateway", route["via"]] if "via" in route else ["Scope", "link"])
+            if "metric" in route:
+                keys.append(["Metric", route["metric"]])
+            network.append(["Route", keys])
+        out.append({"path": "%s%s.netdev" % (prefix, shim), "sections": netdev})
+        out.append({"path": "%s%s.network" % (prefix, shim), "sections": network})
+        out.append({"path": "10-netplan-%s.network.d/%sshim.conf" % (entry["device"], prefix),
+                    "sections": [["Network", [["MACVLAN", shim]]]]})
+    return out
 
 
 def _connection(cid, device, kind, priority):
@@ -119,9 +182,26 @@ def _connection(cid, device, kind, priority):
             "interface-name": device, "autoconnect": True, "autoconnect-priority": priority}
 
 
+def _nm_ipv4(entry):
+    ipv4 = {"method": "auto" if entry["dhcp"] else "manual"}
+    if not entry["dhcp"]:
+        ipv4["address1"] = "%s/%s" % (entry["address"], entry["prefix"])
+    if _static_default(entry):
+        ipv4["gateway"] = entry["gateway"]
+    if not entry["default_route"]:
+        ipv4["never-default"] = True
+        if entry["dhcp"]:
+            ipv4["ignore-auto-routes"] = True
+    for index, route in enumerate(entry.get("routes") or [], 1):
+        ipv4["route%d" % index] = _nm_route(route)
+    return ipv4
+
+
 def nm_connections(plan, prefix="multihomed-", priority=10):
     """NetworkManager keyfiles as data: a list of {id, device, trunk, data: {section: {key: value}}}, one per
-    network, plus a bare profile for a VLAN trunk that carries no network of its own."""
+    network, plus a bare profile for a VLAN trunk that carries no network of its own, a bridge profile before a
+    bridge port's (``<prefix>bridge-<network>``) and a macvlan profile after a shim parent's
+    (``<prefix>shim-<network>``), in the order they are brought up."""
     check_plan(plan)
     dedicated = [e["device"] for e in plan if not e.get("parent")]
     trunks = {}
@@ -143,17 +223,8 @@ def nm_connections(plan, prefix="multihomed-", priority=10):
             "ipv4": {"method": "disabled"}, "ipv6": {"method": "disabled"}}})
     for entry in plan:
         cid = prefix + entry["network"]
-        ipv4 = {"method": "auto" if entry["dhcp"] else "manual"}
-        if not entry["dhcp"]:
-            ipv4["address1"] = "%s/%s" % (entry["address"], entry["prefix"])
-        if _static_default(entry):
-            ipv4["gateway"] = entry["gateway"]
-        if not entry["default_route"]:
-            ipv4["never-default"] = True
-            if entry["dhcp"]:
-                ipv4["ignore-auto-routes"] = True
-        for index, route in enumerate(entry.get("routes") or [], 1):
-            ipv4["route%d" % index] = _nm_route(route)
+        if entry.get("bridge"):
+            out.append(_nm_bridge(entry, prefix, priority))
         ethernet = {}
         if entry.get("mtu"):
             ethernet["mtu"] = entry["mtu"]
@@ -164,7 +235,41 @@ def nm_connections(plan, prefix="multihomed-", priority=10):
                 "ethernet": ethernet}
         if entry.get("parent"):
             data["vlan"] = {"id": entry["vlan"], "parent": entry["parent"]}
-        data["ipv4"] = ipv4
-        data["ipv6"] = {"method": "link-local"}
+        if entry.get("bridge"):
+            # master/slave-type, not controller/port-type: those need NetworkManager >= 1.46 (Debian 12, RHEL 8 and
+            # 9 ship older); NM >= 1.46 reads both (libnm-core nm-setting-connection.c).
+            data["connection"].update({"master": entry["bridge"], "slave-type": "bridge"})
+        elif entry.get("shim"):
+            data["ipv4"] = {"method": "disabled"}
+            data["ipv6"] = {"method": "disabled"}
+        else:
+            data["ipv4"] = _nm_ipv4(entry)
+            data["ipv6"] = {"method": "link-local"}
         out.append({"id": cid, "device": entry["device"], "trunk": False, "data": data})
+        if entry.get("shim"):
+            out.append(_nm_shim(entry, prefix, priority))
     return out
+
+
+def _nm_bridge(entry, prefix, priority):
+    """The host bridge of a bridge attachment, holding the entry's address; its port (the NIC's profile) follows
+    it, and activating the bridge brings its ports up (autoconnect-slaves)."""
+    cid = "%sbridge-%s" % (prefix, entry["network"])
+    connection = dict(_connection(cid, entry["bridge"], "bridge", priority), **{"autoconnect-slaves": 1})
+    data = {"connection": connection, "ethernet": {"mtu": entry["mtu"]} if entry.get("mtu") else {},
+            "bridge": {"stp": False, "forward-delay": 0}}
+    data["ipv4"] = _nm_ipv4(entry)
+    data["ipv6"] = {"method": "link-local"}
+    return {"id": cid, "device": entry["bridge"], "trunk": False, "data": data}
+
+
+def _nm_shim(entry, prefix, priority):
+    """The host shim of a macvlan attachment: a macvlan in bridge mode (``[macvlan] mode=2``, nm-setting-macvlan.h)
+    on the network's device, holding the entry's address; a stable MAC so DHCP leases survive reboots."""
+    cid = "%sshim-%s" % (prefix, entry["network"])
+    ethernet = {"cloned-mac-address": "stable"}
+    if entry.get("mtu"):
+        ethernet["mtu"] = entry["mtu"]
+    data = {"connection": _connection(cid, entry["shim"], "macvlan", priority), "ethernet": ethernet,
+            "macvlan": {"parent": entry["device"], "mode": 2}, "ipv4": _nm_ipv4(entry), "ipv6": {"method": "link-local"}}
+    return {"id": cid, "device": entry["shim"], "trunk": False, "data": data}

@@ -5,7 +5,8 @@
 
 A NIC plan is a list of plain dicts, one per network the host is attached to (model order): the device
 (``<parent>.<vlan>`` for a VLAN sub-interface, a per-host name or MAC when ``multihomed_interfaces`` says so),
-static address or DHCP, MTU, routes and whether it carries the host's one default route. Plans are plain data
+static address or DHCP, MTU, routes and whether it carries the host's one default route; ``bridge`` or ``shim``
+when the network's attachment moves the host's address from the NIC to a host bridge or macvlan. Plans are plain data
 because they travel: they are published in the ``multihomed_report`` fact and rendered by ``nic_config``.
 """
 
@@ -77,6 +78,23 @@ def _address(problems, n, host, value, used_addresses):
     return {"dhcp": False, "address": str(address), "prefix": n.net.prefixlen if n.net is not None else None}
 
 
+def _host_device(problems, n, host, entry, devices):
+    """A bridge attachment's host bridge or a macvlan's host shim takes the host's address: the entry names it
+    (``bridge`` / ``shim``; absent otherwise, so plans without them keep their keys)."""
+    att = n.attachment
+    for key, dev in (("bridge", att and att.bridge), ("shim", att and att.host_shim)):
+        if not dev:
+            continue
+        if dev in devices:
+            problems.add(where(n.name, host.name), f"attachment.{'bridge' if key == 'bridge' else 'host_shim'}",
+                         f"device {dev} is also used by network '{devices[dev]}'")
+        devices[dev] = n.name
+        if key == "shim" and att.master_explicit and att.master != entry["device"]:
+            problems.add(where(n.name, host.name), "attachment.host_shim", f"the shim's parent is this host's "
+                         f"{entry['device']} but attachment.master is {att.master}: pods and shim need one parent")
+        entry[key] = dev
+
+
 def host_plan(networks, host, problems, used_addresses=None):
     """One host's NIC plan, checking its own variables; records static addresses in used_addresses."""
     plan = []
@@ -109,6 +127,7 @@ def host_plan(networks, host, problems, used_addresses=None):
         if address is None:
             continue
         entry.update(address)
+        _host_device(problems, n, host, entry, devices)
         plan.append(entry)
     defaults = [e["network"] for e in plan if e["default_route"]]
     if len(defaults) > 1:
