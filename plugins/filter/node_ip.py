@@ -18,8 +18,10 @@ description:
 positional: host_vars
 options:
   host_vars:
-    description: The host's variables, usually C(hostvars[inventory_hostname]).
-    type: dict
+    description:
+      - The host's variables, usually C(hostvars[inventory_hostname]), or a list of hosts' variables (then a list of
+        addresses, in the same order is returned).
+    type: raw
     required: true
 extends_documentation_fragment:
   - multihomed.rke2.model.report
@@ -29,12 +31,16 @@ EXAMPLES = r"""
 - name: node-ip for config.yaml
   ansible.builtin.set_fact:
     rke2_node_ip: "{{ multihomed_report | multihomed.rke2.node_ip(hostvars[inventory_hostname]) }}"
+
+- name: node-ips of every server
+  ansible.builtin.debug:
+    msg: "{{ multihomed_report | multihomed.rke2.node_ip(groups['rke2_servers'] | map('extract', hostvars) | list) }}"
 """
 
 RETURN = r"""
 _value:
-  description: The IPv4 or IPv6 address, without prefix.
-  type: str
+  description: The address, without prefix (a list of them for a list of hosts).
+  type: raw
 """
 
 from ansible_collections.multihomed.rke2.plugins.module_utils import plan
@@ -45,6 +51,12 @@ from ansible_collections.multihomed.rke2.plugins.plugin_utils.model_adapter impo
 @filter_errors
 def node_ip(report, host_vars):
     require_report(report, "node_ip")
+    if isinstance(host_vars, list):
+        return [_node_ip(report, item) for item in host_vars]
+    return _node_ip(report, host_vars)
+
+
+def _node_ip(report, host_vars):
     host = host_info(host_vars)
     cluster = report["cluster"]
     if host.name not in report["plans"]:
