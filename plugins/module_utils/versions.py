@@ -25,7 +25,7 @@ FEATURES = {
     "cilium_exclusive_default": "rke2-cilium's default cni.exclusive: false (Multus beside cilium)",
     "route_priority": "CNI route priority (a route metric) applied by the plugins",
     "longhorn_storage_network": "Longhorn Setting storage-network",
-    "longhorn_rwx_network": "RWX volumes on the storage network (either RWX setting)",
+    "longhorn_rwx_network": "RWX volumes on the storage network, by either RWX setting",
     "longhorn_rwx_storage_network": "Longhorn Setting storage-network-for-rwx-volume-enabled",
     "longhorn_rwx_endpoint_network": "Longhorn Setting endpoint-network-for-rwx-volume",
 }
