@@ -44,6 +44,7 @@ IPAM_REQUIRED = ("macvlan", "ipvlan")
 # Server-set metadata left out of diffs and comparisons.
 _VOLATILE_METADATA = ("creationTimestamp", "generation", "managedFields", "resourceVersion", "selfLink", "uid")
 
+
 def key_of(obj):
     """``namespace/name`` of an object (mapping)."""
     meta = obj.get("metadata") or {}

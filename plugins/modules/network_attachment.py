@@ -191,7 +191,8 @@ errors:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.multihomed.rke2.plugins.module_utils.nad_client import argument_spec, run_module
+from ansible_collections.multihomed.rke2.plugins.module_utils.nad_apply import run_module
+from ansible_collections.multihomed.rke2.plugins.module_utils.nad_client import argument_spec
 
 
 def main():

@@ -16,7 +16,7 @@ import json
 
 import pytest
 
-from ansible_collections.multihomed.rke2.plugins.module_utils import nad_client
+from ansible_collections.multihomed.rke2.plugins.module_utils import nad_apply, nad_client
 from k8s_harness import NAD_CRD, delete_crd, install_crds, run_module
 
 MODULE = "multihomed.rke2.network_attachment"
@@ -202,7 +202,7 @@ def test_create_conflict_from_another_writer_converges(cluster, unique_ns, their
               "prune_namespaces": [], "create_namespaces": False}
     other = nad("storage", unique_ns, theirs)
     warnings = []
-    result = nad_client.apply_definitions(
+    result = nad_apply.apply_definitions(
         params, check, client_factory=lambda p: RacingClient(p, cluster, {"storage": other}), warn=warnings.append)
     assert actions(result) == {unique_ns + "/storage": action}
     assert result["changed"] is (action != "unchanged")

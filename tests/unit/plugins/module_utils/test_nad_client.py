@@ -76,7 +76,7 @@ def test_client_calls(call, answer, expected, error):
     if error:
         with pytest.raises(error[0]) as exc:
             method(*args)
-        assert type(exc.value) is error[0]
+        assert exc.type is error[0]  # exactly this class, not a subclass
         assert error[1] in exc.value.msg
         return
     assert method(*args) == expected

@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from ansible_collections.multihomed.rke2.plugins.module_utils import nad_client
+from ansible_collections.multihomed.rke2.plugins.module_utils import nad_apply, nad_client
 from ansible_collections.multihomed.rke2.plugins.module_utils.checks import ModelError
 
 LABELS = {"app.kubernetes.io/managed-by": "multihomed.rke2"}
@@ -91,7 +91,7 @@ CASES = [
 @pytest.mark.parametrize("namespaces,live,args,check,actions,writes", [c[1:] for c in CASES], ids=[c[0] for c in CASES])
 def test_runner(namespaces, live, args, check, actions, writes):
     client = FakeClient(namespaces, live)
-    result = nad_client.apply_definitions(args, check, client_factory=client)
+    result = nad_apply.apply_definitions(args, check, client_factory=client)
     assert dict((r["name"], r["action"]) for r in result["results"]) == actions
     assert client.writes == writes
     assert result["changed"] == bool(writes)
@@ -115,7 +115,7 @@ CONFLICTS = [
 def test_create_conflict_converges(racing, args, check, actions, writes):
     client = FakeClient(["multus"], [], racing={"a": racing})
     warnings = []
-    result = nad_client.apply_definitions(args, check, client_factory=client, warn=warnings.append)
+    result = nad_apply.apply_definitions(args, check, client_factory=client, warn=warnings.append)
     assert dict((r["name"], r["action"]) for r in result["results"]) == actions
     assert client.writes == writes
     assert result["changed"] == any(a != "unchanged" for a in actions.values())
@@ -144,5 +144,5 @@ def test_runner_errors(namespaces, args, exc, text):
         return FakeClient(namespaces, [], racing={"a": None})
 
     with pytest.raises(exc) as err:
-        nad_client.apply_definitions(args, False, client_factory=factory)
+        nad_apply.apply_definitions(args, False, client_factory=factory)
     assert text in str(err.value)
