@@ -15,8 +15,9 @@ description:
   - Longhorn 1.7 to 1.10, Setting C(storage-network-for-rwx-volume-enabled) set to C("true") (RWX volumes use the
     storage-network); the charts of those releases have no Helm value for it (warning when no cluster is read).
   - Older Longhorn is an error naming the version and the minimum (1.7.0).
-  - An unknown O(version) (empty, C(latest)) is a warning, and the Setting objects of the cluster (O(live)) decide;
-    without them the Helm value of 1.11 is returned (Helm ignores values a chart does not use).
+  - With an unknown O(version) (empty, C(latest); the filter C(multihomed.rke2.feature_versions) warns about it) the
+    Setting objects of the cluster (O(live)) decide; without them the Helm value of 1.11 is returned, with a warning
+    (Helm ignores values a chart does not use).
 options:
   _input:
     description: The storage network's NAD, C(<namespace>/<name>) (the value of the C(storage-network) setting).

@@ -7,9 +7,9 @@
   ``defaultSettings.endpointNetworkForRWXVolume``).
 - 1.7 to 1.10: ``storage-network-for-rwx-volume-enabled`` = ``"true"`` (RWX volumes use the storage-network); the
   charts of those releases have no Helm value for it, so it is set as a Setting once Longhorn runs.
-- Older: an error (versions.py). Unknown version: a warning, and the choice follows the Setting objects the cluster
-  has (longhorn-manager creates one per setting it knows, and 1.11 deletes the replaced one); without a cluster,
-  the 1.11 Helm value (Helm ignores values a chart does not use).
+- Older: an error (versions.py). Unknown version (feature_versions warns about it): the choice follows the Setting
+  objects the cluster has (longhorn-manager creates one per setting it knows, and 1.11 deletes the replaced one);
+  without a cluster, the 1.11 Helm value (Helm ignores values a chart does not use).
 """
 
 from __future__ import annotations
@@ -40,8 +40,7 @@ def rwx_settings(value, version="", live=None):
         if live and seen not in live and set(SETTINGS) & live:
             out["warnings"].append(f"Longhorn {version} was given, but the cluster has no Setting {seen} (it has "
                                    f"{', '.join(sorted(set(SETTINGS) & live))}): check longhorn_network_version")
-    else:
-        out["warnings"].append(problem.text)
+    else:  # unknown version: feature_versions warns about it; the cluster's Settings decide
         if live is None:
             endpoint = True
             out["warnings"].append(f"without the Longhorn version or a cluster to read, the Helm values carry "
@@ -49,6 +48,8 @@ def rwx_settings(value, version="", live=None):
                                    f"1.7 to 1.10 ignores it: set {STORAGE_FLAG} there once Longhorn runs")
         elif ENDPOINT in live or STORAGE_FLAG in live:
             endpoint = ENDPOINT in live
+            out["warnings"].append(f"Longhorn version unknown: the cluster has the Setting "
+                                   f"{ENDPOINT if endpoint else STORAGE_FLAG}, so that one is set")
         else:
             out["errors"].append(f"the cluster's Longhorn has neither Setting {ENDPOINT} (1.11 and later) nor "
                                  f"{STORAGE_FLAG} (1.7 to 1.10): it is older than 1.7.0 or not running; RWX volumes "

@@ -51,4 +51,4 @@ def test_longhorn_rwx_settings():
         "helm_values": {"defaultSettings": {"endpointNetworkForRWXVolume": "ns/nad"}}, "errors": [], "warnings": []}
     live = longhorn_rwx_settings("ns/nad", live=["storage-network-for-rwx-volume-enabled"])
     assert live["settings"] == {"storage-network-for-rwx-volume-enabled": "true"}
-    assert live["warnings"][0].startswith("Longhorn version is not set")
+    assert live["warnings"][0].startswith("Longhorn version unknown: the cluster has the Setting")
