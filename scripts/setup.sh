@@ -8,7 +8,8 @@ PYTHON=${PYTHON:-/usr/bin/python3}
 CACHE=${MULTIHOMED_CACHE:-/var/cache/multihomed-rke2}
 IMAGE=${MULTIHOMED_IMAGE:-localhost/multihomed-rke2-node:bookworm}
 APT_PACKAGES=(podman runc debootstrap containernetworking-plugins netplan.io iputils-ping dnsmasq-base
-  etcd-server golang-1.19-go rsync golang-github-modern-go-reflect2-dev python3-venv make openssl jq)
+  etcd-server golang-1.19-go rsync golang-github-modern-go-reflect2-dev python3-venv make openssl jq
+  graphviz librsvg2-bin)
 
 t0=$(date +%s) ts=
 step() {  # prints how long the previous step took (none before the first), then the next step's name

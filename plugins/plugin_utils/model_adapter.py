@@ -61,6 +61,8 @@ def _argument_spec(documentation):
 
 def validate_args(documentation, name, **params):
     """The filter's arguments, checked and completed with defaults from its DOCUMENTATION (AnsibleFilterError)."""
+    # An argument given as None means "not given" (Jinja callers pass None for optional arguments).
+    params = {k: v for k, v in params.items() if v is not None}
     result = ArgumentSpecValidator(_argument_spec(documentation)).validate(params)
     if result.error_messages:
         raise AnsibleFilterError(f"{name}: invalid arguments: {'; '.join(result.error_messages)}")
