@@ -81,9 +81,11 @@ from ansible.errors import AnsibleFilterError
 from ansible.module_utils.common.text.converters import to_native
 
 from ansible_collections.multihomed.rke2.plugins.module_utils import pod_check
+from ansible_collections.multihomed.rke2.plugins.plugin_utils.model_adapter import validate_args
 
 
 def pod_expected_interfaces(attachments, selection=None):
+    selection = validate_args(DOCUMENTATION, "pod_expected_interfaces", selection=selection)["selection"]
     try:
         return pod_check.expected_interfaces(attachments, selection)
     except pod_check.PodCheckError as exc:

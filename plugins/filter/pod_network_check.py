@@ -93,9 +93,11 @@ from ansible.errors import AnsibleFilterError
 from ansible.module_utils.common.text.converters import to_native
 
 from ansible_collections.multihomed.rke2.plugins.module_utils import pod_check
+from ansible_collections.multihomed.rke2.plugins.plugin_utils.model_adapter import validate_args
 
 
 def pod_network_check(expected, network_status, ip_addr):
+    validate_args(DOCUMENTATION, "pod_network_check", network_status=network_status, ip_addr=ip_addr)
     try:
         return pod_check.check_pod(expected, network_status, ip_addr)
     except pod_check.PodCheckError as exc:

@@ -58,9 +58,11 @@ _value:
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.multihomed.rke2.plugins.module_utils import rke2_config as rc
+from ansible_collections.multihomed.rke2.plugins.plugin_utils.model_adapter import validate_args
 
 
 def rke2_config_diff(before_text, after):
+    validate_args(DOCUMENTATION, "rke2_config_diff", after=after)
     if not isinstance(after, dict):
         raise AnsibleFilterError(f"rke2_config_diff: after must be the new config.yaml mapping, got {type(after).__name__}")
     return rc.config_diff(before_text, after)

@@ -71,9 +71,12 @@ _value:
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.multihomed.rke2.plugins.module_utils import rke2_config as rc
+from ansible_collections.multihomed.rke2.plugins.plugin_utils.model_adapter import validate_args
 
 
 def rke2_drift(config_text, wanted, canal=None, backend="vxlan", host=""):
+    args = validate_args(DOCUMENTATION, "rke2_drift", wanted=wanted, canal=canal, backend=backend, host=host)
+    wanted, canal, backend, host = args["wanted"], args["canal"], args["backend"], args["host"]
     try:
         return rc.drifts(config_text, canal, wanted, backend)
     except rc.Rke2ConfigError as exc:

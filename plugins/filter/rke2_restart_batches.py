@@ -78,6 +78,7 @@ from collections.abc import Mapping
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.multihomed.rke2.plugins.module_utils import rke2_rollout as rr
+from ansible_collections.multihomed.rke2.plugins.plugin_utils.model_adapter import validate_args
 
 
 def _changed(host_vars, results):
@@ -85,6 +86,9 @@ def _changed(host_vars, results):
 
 
 def rke2_restart_batches(hostvars, servers, bootstrap, agents, play_hosts, agent_serial=1, results=()):
+    args = validate_args(DOCUMENTATION, "rke2_restart_batches", servers=servers, bootstrap=bootstrap, agents=agents,
+                         play_hosts=play_hosts, agent_serial=agent_serial, results=list(results))
+    agent_serial = args["agent_serial"]
     if not isinstance(hostvars, Mapping):
         raise AnsibleFilterError(f"rke2_restart_batches: expected hostvars as input, got {type(hostvars).__name__}")
     missing = [h for h in play_hosts if h not in hostvars]
