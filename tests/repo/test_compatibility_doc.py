@@ -21,8 +21,8 @@ def _lines(component):
 @pytest.mark.parametrize("row", versions.ROWS, ids=["%s:%s" % (r.feature, r.component) for r in versions.ROWS])
 def test_every_row_is_in_the_doc(row):
     lines = [line for line in _lines(row.component) if line.startswith("| `%s` |" % row.feature)]
-    assert len(lines) == 1, "docs/compatibility.md, section %s: one line for `%s`" % (SECTIONS[row.component],
-                                                                                    row.feature)
+    where = "docs/compatibility.md, section %s" % SECTIONS[row.component]
+    assert len(lines) == 1, "%s: one line for `%s`" % (where, row.feature)
     wanted = list(row.since) + [v for v in (row.until, row.chart.split(" ")[-1]) if v]
     missing = [v for v in wanted if not re.search(r"(?<![\w.])%s(?![\w.])" % re.escape(v), lines[0])]
     assert not missing, "docs/compatibility.md `%s` (%s) lacks %s" % (row.feature, row.component, missing)
