@@ -271,5 +271,6 @@ def _nm_shim(entry, prefix, priority):
     if entry.get("mtu"):
         ethernet["mtu"] = entry["mtu"]
     data = {"connection": _connection(cid, entry["shim"], "macvlan", priority), "ethernet": ethernet,
-            "macvlan": {"parent": entry["device"], "mode": 2}, "ipv4": _nm_ipv4(entry), "ipv6": {"method": "link-local"}}
+            "macvlan": {"parent": entry["device"], "mode": 2}, "ipv4": _nm_ipv4(entry),
+            "ipv6": {"method": "link-local"}}
     return {"id": cid, "device": entry["shim"], "trunk": False, "data": data}

@@ -276,13 +276,15 @@ NETWORKD_SHIMS = [
 @pytest.mark.parametrize("case, entry, network", NETWORKD_SHIMS, ids=[c[0] for c in NETWORKD_SHIMS])
 def test_networkd_shims(case, entry, network):
     files = sections(nic_config.networkd_shims([E("cluster", "ens1"), entry]))
-    netdev = [["NetDev", [["Name", "mh-services"], ["Kind", "macvlan"]] + ([["MTUBytes", 1500]] if entry["mtu"] else [])],
+    mtu = [["MTUBytes", 1500]] if entry["mtu"] else []
+    netdev = [["NetDev", [["Name", "mh-services"], ["Kind", "macvlan"]] + mtu],
               ["MACVLAN", [["Mode", "bridge"]]]]
     assert files == {
         "60-multihomed-mh-services.netdev": netdev,
         "60-multihomed-mh-services.network": network,
         # a drop-in on netplan's own .network of the parent stacks the shim on it
-        "10-netplan-%s.network.d/60-multihomed-shim.conf" % entry["device"]: [["Network", [["MACVLAN", "mh-services"]]]],
+        "10-netplan-%s.network.d/60-multihomed-shim.conf" % entry["device"]:
+            [["Network", [["MACVLAN", "mh-services"]]]],
     }
 
 
