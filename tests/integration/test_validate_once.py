@@ -38,14 +38,14 @@ def inventory(tmp_path):
             "multihomed_kubeconfig": str(tmp_path / "no-kubeconfig"),
         },
     }, "all": {"vars": {
-            "multihomed_networks": {
-                "cluster": {"cidr": "198.18.40.0/24", "purpose": "cluster", "groups": ["rke2_servers", "rke2_agents"],
-                            "interface": "lo"},
-                # A VLAN sub-interface of lo: node_network checks the parent, which every machine has.
-                "storage": {"cidr": "198.18.50.0/24", "purpose": "storage", "groups": ["rke2_agents"],
-                            "parent": "lo", "vlan": 50, "default_route": False,
-                            "attachment": {"name": "storage", "namespace": "longhorn-system"}},
-            },
+        "multihomed_networks": {
+            "cluster": {"cidr": "198.18.40.0/24", "purpose": "cluster", "groups": ["rke2_servers", "rke2_agents"],
+                        "interface": "lo"},
+            # A VLAN sub-interface of lo: node_network checks the parent, which every machine has.
+            "storage": {"cidr": "198.18.50.0/24", "purpose": "storage", "groups": ["rke2_agents"],
+                        "parent": "lo", "vlan": 50, "default_route": False,
+                        "attachment": {"name": "storage", "namespace": "longhorn-system"}},
+        },
     }}}
     path = tmp_path / "hosts.yml"
     path.write_text(yaml.safe_dump(inv))

@@ -160,5 +160,5 @@ def test_module_utils_files_stay_small():
     for name in os.listdir(os.path.join(ROOT, "plugins", "module_utils")):
         if name.endswith(".py"):
             with open(os.path.join(ROOT, "plugins", "module_utils", name)) as f:
-                sizes[name] = sum(1 for _ in f)
+                sizes[name] = len(f.readlines())
     assert {k: v for k, v in sizes.items() if v > 360} == {}

@@ -8,7 +8,6 @@ from ansible.errors import AnsibleFilterError
 from ansible_collections.multihomed.rke2.plugins.filter.canal_values import canal_values
 from ansible_collections.multihomed.rke2.plugins.filter.multus_values import multus_values
 from ansible_collections.multihomed.rke2.plugins.filter.node_ip import node_ip
-from ansible_collections.multihomed.rke2.plugins.filter.storage_attachment import storage_attachment
 from ansible_collections.multihomed.rke2.plugins.filter.validate_model import validate_model
 
 NETWORKS = {"cluster": {"cidr": "198.18.40.0/24", "gateway": "198.18.40.1", "purpose": "cluster",
@@ -28,7 +27,7 @@ def test_report_readers():
 
 @pytest.mark.parametrize("call, expected", [
     (lambda r: canal_values(r, backend="udp"), "canal_values: invalid arguments: value of backend must be one of: "
-                                               "vxlan, host-gw, wireguard, ipsec, got: udp"),
+                                               "vxlan, host-gw, wireguard, got: udp"),
     (lambda r: canal_values(r, autodetect="magic"), "value of autodetect must be one of: cidr, interface"),
     (lambda r: node_ip(NETWORKS, HOSTVARS["s1"]), "node_ip: the input must be the validated model"),
     (lambda r: multus_values(NETWORKS), "multus_values: the input must be the validated model"),
