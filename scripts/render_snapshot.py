@@ -21,7 +21,7 @@ from ansible.inventory.manager import InventoryManager  # noqa: E402
 from ansible.parsing.dataloader import DataLoader  # noqa: E402
 from ansible.vars.manager import VariableManager  # noqa: E402
 
-from ansible_collections.multihomed.rke2.plugins.module_utils import k8s_render, nic_config, plan, report  # noqa: E402
+from ansible_collections.multihomed.rke2.plugins.module_utils import cni_charts, k8s_render, nic_config, plan, report  # noqa: E402
 from ansible_collections.multihomed.rke2.plugins.module_utils.model import Host, load_networks  # noqa: E402
 
 
@@ -55,7 +55,7 @@ def render(inventory):
         }
     out["cluster"] = {
         "warnings": rep["warnings"],
-        "canal": {f"{b}/{a}": k8s_render.canal_values(rep["cluster"], backend=b, autodetect=a)
+        "canal": {f"{b}/{a}": cni_charts.canal_values(rep["cluster"], backend=b, autodetect=a)
                   for b in ("vxlan", "wireguard") for a in ("cidr", "interface")},
         "multus": k8s_render.multus_values(rep["multus"]),
         "nads": rep["nads"],

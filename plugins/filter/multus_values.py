@@ -14,6 +14,14 @@ short_description: rke2-multus HelmChartConfig values the attachments need
 description:
   - C(manifests.dhcpDaemonSet=true) when any attachment uses the dhcp IPAM (the CNI DHCP daemon on every node).
   - C(rke2-whereabouts.enabled=true) when any attachment uses whereabouts IPAM.
+  - C(thickPlugin.enabled=true) with O(thick_plugin) (rke2-multus from RKE2 v1.30.14+rke2r2, v1.31.11, v1.32.7,
+    v1.33.3 per line; the role checks C(rke2_version) in its preflight). Left out otherwise, the chart's default
+    being the thin plugin.
+options:
+  thick_plugin:
+    description: Deploy Multus as the thick plugin (C(thickPlugin.enabled)).
+    type: bool
+    default: false
 extends_documentation_fragment:
   - multihomed.rke2.model.report
 """
@@ -21,7 +29,7 @@ extends_documentation_fragment:
 EXAMPLES = r"""
 - name: Values for the rke2-multus HelmChartConfig
   ansible.builtin.debug:
-    msg: "{{ multihomed_report | multihomed.rke2.multus_values }}"
+    msg: "{{ multihomed_report | multihomed.rke2.multus_values(thick_plugin=true) }}"
 """
 
 RETURN = r"""
@@ -31,16 +39,18 @@ _value:
   sample:
     manifests: {dhcpDaemonSet: true}
     rke2-whereabouts: {enabled: false}
+    thickPlugin: {enabled: true}
 """
 
 from ansible_collections.multihomed.rke2.plugins.module_utils import k8s_render
-from ansible_collections.multihomed.rke2.plugins.plugin_utils.model_adapter import filter_errors, require_report
+from ansible_collections.multihomed.rke2.plugins.plugin_utils.model_adapter import filter_errors, require_report, validate_args
 
 
 @filter_errors
-def multus_values(report):
+def multus_values(report, thick_plugin=False):
     require_report(report, "multus_values")
-    return k8s_render.multus_values(report["multus"])
+    args = validate_args(DOCUMENTATION, "multus_values", thick_plugin=thick_plugin)
+    return k8s_render.multus_values(report["multus"], thick_plugin=args["thick_plugin"])
 
 
 class FilterModule(object):

@@ -38,8 +38,9 @@ MODES = {
 }
 IPAM_TYPES = ("host-local", "static", "dhcp", "whereabouts")
 CNI_VERSIONS = ("0.3.0", "0.3.1", "0.4.0", "1.0.0")
-# flannel backends the rke2-canal chart can start (ipsec needs a PSK the chart cannot pass: see issue 16).
-FLANNEL_BACKENDS = ("vxlan", "host-gw", "wireguard", "ipsec")
+# flannel backends the rke2-canal chart can start. Not ipsec: it needs a PSK the chart cannot pass (flanneld fails;
+# docs/upstream-facts.md 4d); cni_charts.REMOVED_BACKENDS says so when it is asked for.
+FLANNEL_BACKENDS = ("vxlan", "host-gw", "wireguard")
 MTU_MIN, MTU_MAX = 576, 9216
 
 DNS1123_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")

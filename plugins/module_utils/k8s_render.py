@@ -1,7 +1,9 @@
 # -*- coding: utf-8 -*-
 # Copyright: multihomed.rke2 contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""What the model becomes in Kubernetes: CNI configs, NetworkAttachmentDefinitions and chart values.
+"""What the model becomes in Kubernetes: CNI configs, NetworkAttachmentDefinitions and the rke2-multus values.
+
+The primary CNI's chart values (rke2-canal and the others) are in :mod:`.cni_charts`.
 
 Inputs are typed :class:`~.model.Network`/:class:`~.attachment.Attachment` objects (already validated) or plain
 values from the published report; nothing here validates the model again.
@@ -10,12 +12,9 @@ values from the published report; nothing here validates the model again.
 from __future__ import annotations
 
 import json
-import re
 
 from ansible_collections.multihomed.rke2.plugins.module_utils import checks
-from ansible_collections.multihomed.rke2.plugins.module_utils.checks import ModelError, Problems
-
-AUTODETECT_METHODS = ("cidr", "interface")
+from ansible_collections.multihomed.rke2.plugins.module_utils.checks import ModelError
 
 
 def _render_ipam(ipam):
@@ -122,37 +121,15 @@ def multus_requirements(networks):
     return {"dhcp_daemon": "dhcp" in types, "whereabouts": "whereabouts" in types}
 
 
-def multus_values(needs):
-    """rke2-multus values (keys checked against rancher/rke2-charts packages/rke2-multus values.yaml)."""
-    return {"manifests": {"dhcpDaemonSet": needs["dhcp_daemon"]}, "rke2-whereabouts": {"enabled": needs["whereabouts"]}}
+def multus_values(needs, thick_plugin=False):
+    """rke2-multus values (keys checked against rancher/rke2-charts packages/rke2-multus values.yaml).
 
-
-def canal_values(cluster, backend="vxlan", autodetect="cidr"):
-    """rke2-canal values that pin flannel and calico to the cluster network on every node.
-
-    ``cluster`` is the report's ``cluster`` entry: ``{network, cidr, devices}``, devices of every node on it.
-    """
-    problems = Problems()
-    if backend not in checks.FLANNEL_BACKENDS:
-        problems.add("model", "backend", f"{backend!r} is not a flannel backend (one of "
-                     f"{', '.join(checks.FLANNEL_BACKENDS)})")
-    if autodetect not in AUTODETECT_METHODS:
-        problems.add("model", "autodetect", checks.one_of(autodetect, AUTODETECT_METHODS))
-    devices = sorted(cluster["devices"])
-    if not devices and not problems.items:
-        problems.add(checks.where(cluster["network"]), "groups", "no host is on the cluster network")
-    problems.raise_if_any()
-    flannel = {"backend": backend}
-    regex = "^(%s)$" % "|".join(re.escape(d) for d in devices)
-    if len(devices) == 1:
-        flannel["iface"] = devices[0]
-    else:
-        flannel["regexIface"] = regex
-    if autodetect == "cidr":
-        method = f"cidr={cluster['cidr']}"
-    else:
-        method = "interface=%s" % (regex if len(devices) > 1 else "^%s$" % re.escape(devices[0]))
-    return {"flannel": flannel, "calico": {"ipAutoDetectionMethod": method}}
+    ``thickPlugin.enabled`` is written only when asked (the chart's default is false, and leaving the key out keeps
+    the file of clusters on the thin plugin as it was)."""
+    values = {"manifests": {"dhcpDaemonSet": needs["dhcp_daemon"]}, "rke2-whereabouts": {"enabled": needs["whereabouts"]}}
+    if thick_plugin:
+        values["thickPlugin"] = {"enabled": True}
+    return values
 
 
 def storage_candidates(networks):

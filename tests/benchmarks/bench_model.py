@@ -9,7 +9,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", ".collections"))
 
-from ansible_collections.multihomed.rke2.plugins.module_utils import k8s_render, report  # noqa: E402
+from ansible_collections.multihomed.rke2.plugins.module_utils import cni_charts, report  # noqa: E402
 from ansible_collections.multihomed.rke2.plugins.module_utils.model import Host  # noqa: E402
 
 HOSTS = 1000
@@ -47,7 +47,7 @@ def main():
     ips = list(rep["cluster"]["node_ips"].values())
     t_ip = time.perf_counter() - w0 - t_plan
     nads = rep["nads"]
-    canal = k8s_render.canal_values(rep["cluster"], backend="host-gw")
+    canal = cni_charts.canal_values(rep["cluster"], backend="host-gw")
     wall = time.perf_counter() - w0
     cpu = time.process_time() - t0
     entries = sum(len(p) for p in rep["plans"].values())

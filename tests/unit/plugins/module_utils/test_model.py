@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from ansible_collections.multihomed.rke2.plugins.module_utils import k8s_render, plan, report, selection
+from ansible_collections.multihomed.rke2.plugins.module_utils import cni_charts, k8s_render, plan, report, selection
 from ansible_collections.multihomed.rke2.plugins.module_utils.checks import ModelError, Problems
 from ansible_collections.multihomed.rke2.plugins.module_utils.model import Host, cluster_network, load_networks
 
@@ -33,7 +33,7 @@ def node_ip(networks, host, facts=None):
 
 
 def canal_values(networks, host_list, **kwargs):
-    return k8s_render.canal_values(report.build(networks, host_list)["cluster"], **kwargs)
+    return cni_charts.canal_values(report.build(networks, host_list)["cluster"], **kwargs)
 
 
 def nad_manifests(networks):
