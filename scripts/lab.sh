@@ -10,8 +10,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 IMAGE=${MULTIHOMED_IMAGE:-localhost/multihomed-rke2-node:bookworm}
 LABEL=multihomed.rke2.lab=1
-# name:device:cidr
-NETWORKS=("mh-cluster:ens192:198.18.40" "mh-storage:ens224:198.18.50" "mh-services:ens256:198.18.60")
+STATE=/run/multihomed-rke2/lab/hosts
+# name:device:cidr (mh-bridged: the segment of a bridge attachment; its pods reach each other through the host bridges)
+NETWORKS=("mh-cluster:ens192:198.18.40" "mh-storage:ens224:198.18.50" "mh-services:ens256:198.18.60"
+  "mh-bridged:ens161:198.18.70")
 SERVERS=(mh-cpl-1 mh-cpl-2 mh-cpl-3)
 AGENTS=(mh-wrk-1 mh-wrk-2 mh-wrk-3)
 RUN_OPTS=(--systemd=always --cap-add NET_ADMIN --cap-add NET_RAW --cap-add SYS_ADMIN --label "$LABEL" --dns none
@@ -29,11 +31,26 @@ net_opts() {  # networks... -> --network args
 start_host() {  # name, network specs...
   local name=$1; shift
   if podman container exists "$name"; then
-    [ "$(podman inspect -f '{{.State.Running}}' "$name")" = true ] || podman start "$name" >/dev/null
-    return
+    local attached spec missing=
+    attached=" $(podman inspect -f '{{range $k, $v := .NetworkSettings.Networks}}{{$k}} {{end}}' "$name")"
+    for spec in "$@"; do [[ "$attached" == *" ${spec%%:*} "* ]] || missing+=" ${spec%%:*}"; done
+    podman inspect -f '{{range .Mounts}}{{.Destination}} {{end}}' "$name" | grep -q /etc/machine-id ||
+      missing+=" its own machine-id"
+    if [ -z "$missing" ]; then
+      [ "$(podman inspect -f '{{.State.Running}}' "$name")" = true ] || podman start "$name" >/dev/null
+      return
+    fi
+    # podman 4.3 cannot name a NIC it connects later (no --interface-name): recreate the host with every network.
+    echo "lab: $name lacks$missing; recreating it"
+    podman rm -f -t 2 "$name" >/dev/null
   fi
   mapfile -t nets < <(net_opts "$@")
-  podman run -d --name "$name" --hostname "$name" "${RUN_OPTS[@]}" "${nets[@]}" "$IMAGE" /sbin/init >/dev/null
+  # Every host its own machine-id (the image holds one): systemd-networkd derives the MACs of the bridges and
+  # macvlans it creates, and its DHCP client id, from it; shared, every host's br-<net>/mh-<net> gets the same MAC.
+  mkdir -p "$STATE"
+  tr -d '-' < /proc/sys/kernel/random/uuid > "$STATE/$name.machine-id"
+  podman run -d --name "$name" --hostname "$name" "${RUN_OPTS[@]}" "${nets[@]}" \
+    -v "$STATE/$name.machine-id:/etc/machine-id:ro" "$IMAGE" /sbin/init >/dev/null
 }
 
 wait_host() {
@@ -57,18 +74,18 @@ up() {
   echo "lab up: servers ${SERVERS[*]}, agents ${AGENTS[*]}, gateway/DHCP mh-gw"
 }
 
-gateway() {
-  local spec dev pfx ranges=()
+gateway() {  # .1 on every network; DHCP (dnsmasq, no router option) on every network but the cluster one
+  local spec dev pfx opts=()
   for spec in "${NETWORKS[@]}"; do
     dev=$(cut -d: -f2 <<<"$spec"); pfx=$(cut -d: -f3 <<<"$spec")
     podman exec mh-gw ip addr replace "$pfx.1/24" dev "$dev"
     podman exec mh-gw ip link set "$dev" up
-    [ "$dev" = ens192 ] || ranges+=(--dhcp-range="$pfx.100,$pfx.199,255.255.255.0,1h")
+    [ "$dev" = ens192 ] || opts+=(--interface="$dev" --dhcp-range="$pfx.100,$pfx.199,255.255.255.0,1h")
   done
   if ! podman exec mh-gw systemctl is-active -q lab-dnsmasq 2>/dev/null; then
     podman exec mh-gw systemd-run --unit lab-dnsmasq --quiet \
-      dnsmasq --keep-in-foreground --no-resolv --no-hosts --port=0 --interface=ens224 --interface=ens256 \
-      --bind-interfaces --dhcp-leasefile=/run/lab-dnsmasq.leases --dhcp-authoritative --dhcp-option=3 "${ranges[@]}"
+      dnsmasq --keep-in-foreground --no-resolv --no-hosts --port=0 --bind-interfaces \
+      --dhcp-leasefile=/run/lab-dnsmasq.leases --dhcp-authoritative --dhcp-option=3 "${opts[@]}"
   fi
 }
 
