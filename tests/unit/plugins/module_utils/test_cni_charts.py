@@ -2,16 +2,13 @@
 """Primary-CNI chart values: each case beside the chart source (repository, path, version) it was checked against.
 
 Sources are summarised in docs/upstream-facts.md section 4 and ../shared/UPSTREAM-FACTS.md; when a chart changes,
-its SOURCES entry and its cases change together.
+its SOURCES entry and its cases change together. module_utils only (ansible-test runs these without the controller);
+the filters primary_cni_values and multus_values are exercised through the role in tests/integration/test_rke2_install.py.
 """
 from __future__ import annotations
 
 import pytest
-from ansible.errors import AnsibleFilterError
 
-from ansible_collections.multihomed.rke2.plugins.filter.multus_values import multus_values as multus_filter
-from ansible_collections.multihomed.rke2.plugins.filter.primary_cni_values import primary_cni_values as primary_filter
-from ansible_collections.multihomed.rke2.plugins.filter.validate_model import validate_model
 from ansible_collections.multihomed.rke2.plugins.module_utils import cni_charts, k8s_render
 from ansible_collections.multihomed.rke2.plugins.module_utils.checks import ModelError
 
@@ -110,31 +107,3 @@ def test_refusals(source, call, error):
 def test_multus_values(needs, thick, expected):
     assert "thickPlugin.enabled" in SOURCES["multus"]
     assert k8s_render.multus_values(needs, thick_plugin=thick) == expected
-
-
-NETWORKS = {"cluster": {"cidr": "198.18.40.0/24", "purpose": "cluster", "groups": ["servers"], "interface": "ens192"}}
-HOSTVARS = {"s1": {"inventory_hostname": "s1", "group_names": ["servers"],
-                   "multihomed_addresses": {"cluster": "198.18.40.11"}}}
-
-
-@pytest.mark.parametrize("call, expected", [
-    (lambda r: primary_filter(r, "flannel"), {"flannel": {"args": ["--ip-masq", "--kube-subnet-mgr", "--iface=ens192"]}}),
-    (lambda r: primary_filter(r, "cilium", multus=True, rke2_version=NEW), {"devices": ["ens192"]}),
-    (lambda r: multus_filter(r, thick_plugin=True)["thickPlugin"], {"enabled": True}),
-])
-def test_filters(call, expected):
-    assert call(validate_model(NETWORKS, HOSTVARS, {"servers": ["s1"]})) == expected
-
-
-@pytest.mark.parametrize("call, error", [
-    (lambda r: primary_filter(r, "none"), "primary_cni_values: invalid arguments: value of cni must be one of: canal, "
-                                          "calico, cilium, flannel, got: none"),
-    (lambda r: primary_filter(r, "canal", backend="ipsec"), "primary_cni_values: invalid multihomed network model"),
-    (lambda r: primary_filter(NETWORKS, "canal"), "primary_cni_values: the input must be the validated model"),
-    (lambda r: multus_filter(r, thick_plugin="maybe"), "multus_values: invalid arguments"),
-])
-def test_filter_errors(call, error):
-    report = validate_model(NETWORKS, HOSTVARS, {"servers": ["s1"]})
-    with pytest.raises(AnsibleFilterError) as err:
-        call(report)
-    assert error in str(err.value)
