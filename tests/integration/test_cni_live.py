@@ -259,3 +259,39 @@ def test_cni_versions(lab, pods, version):
     assert pod.addresses("net1") == ["198.18.70.90/24"]
     cni("DEL", conf, lab["nodes"][0], pod)
     assert pod.links() == ["lo"]
+
+
+def test_planned_pool_never_hands_out_a_node_address(lab, pods):
+    """Correctness issue, live for host-local: the model refuses pools that hold a node's address, so a pool planned
+    around the nodes (.21 and .22 here) can be drained and no pod ever gets a node's or the gateway's address. The
+    NAD also carries what the model now adds: capabilities and a route metric rendered as `priority`, which these
+    plugins (v1.1.1, older than v1.6.0) accept and ignore."""
+    from ansible_collections.multihomed.rke2.plugins.filter.validate_model import validate_model
+
+    nets = model({"name": "mhtest-pool", "ipam": {"type": "host-local", "range_start": "198.18.70.23",
+                                                  "range_end": "198.18.70.26", "gateway": "198.18.70.254",
+                                                  "routes": [{"dst": "198.19.0.0/16", "gw": "198.18.70.254",
+                                                              "metric": 5}]}})
+    nets["storage"].update(addressing="static", gateway="198.18.70.1")
+    hostvars = {f"node{i}": {"group_names": ["nodes"], "multihomed_addresses": {
+        "cluster": f"198.18.69.2{i}", "storage": f"198.18.70.2{i}", "services": "dhcp"}} for i in (1, 2)}
+    nets["services"]["addressing"] = "mixed"
+    report = validate_model(nets, hostvars, {"nodes": ["node1", "node2"]})
+    conf = json.loads(report["nads"][0]["spec"]["config"])
+    assert conf["capabilities"] == {"ips": True, "mac": True}
+    assert conf["ipam"]["routes"] == [{"dst": "198.19.0.0/16", "gw": "198.18.70.254", "priority": 5}]
+    node1 = lab["nodes"][0]
+    given, attached = [], []
+    for i in range(4):
+        pod = pods(f"pool{i}")
+        cni("ADD", conf, node1, pod)
+        attached.append(pod)
+        given += [a.split("/")[0] for a in pod.addresses("net1")]
+        assert "198.19.0.0/16 via 198.18.70.254" in pod("ip", "route").stdout
+    assert sorted(given) == ["198.18.70.23", "198.18.70.24", "198.18.70.25", "198.18.70.26"]
+    assert not set(given) & {"198.18.70.21", "198.18.70.22", "198.18.70.1", "198.18.70.254"}
+    with pytest.raises(AssertionError, match="no IP addresses available"):
+        cni("ADD", conf, node1, pods("pool-full"))
+    for pod in attached:
+        cni("DEL", conf, node1, pod)
+    assert host_local_leases("mhtest-pool") == []
