@@ -312,7 +312,7 @@ def private_data_dir(pdd, template, inventory, answers=None, credentials=None, l
     with open(os.path.join(pdd, "env", "cmdline"), "w") as f:
         f.write(" ".join(cmdline))
     return {"private_data_dir": pdd, "playbook": jt["playbook"], "ident": str(job_id),
-            "binary": os.path.join(BIN, "ansible-playbook"), "quiet": True}
+            "quiet": True}
 
 
 def credential_files(pdd):

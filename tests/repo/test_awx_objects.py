@@ -136,7 +136,7 @@ def test_credential_type_is_what_awx_accepts():
 
 def test_credential_type_keeps_the_token_secret():
     """Every input is secret, is injected as an extra var the roles take as no_log, and never into the environment
-    (facts gathered on the controller would carry it into the job events)."""
+    (ansible-runner writes the job's environment into its artifacts, artifacts/<job>/command)."""
     ctype = awx_job.credential_type()
     options = role_options()
     assert all(f.get("secret") is True for f in ctype["inputs"]["fields"])
