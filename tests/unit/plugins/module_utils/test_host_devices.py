@@ -36,11 +36,11 @@ WB = {"type": "whereabouts"}
 
 PLANS = [
     ("bridge: the entry names the host bridge (default br-<network>)",
-     {"lab": {"type": "bridge", "ipam": WB}}, "lab", {"w1": ("ens161", "bridge", "br-lab"),
-                                                       "w2": ("eth7", "bridge", "br-lab")}),
+     {"lab": {"type": "bridge", "ipam": WB}}, "lab",
+     {"w1": ("ens161", "bridge", "br-lab"), "w2": ("eth7", "bridge", "br-lab")}),
     ("bridge on a VLAN sub-interface: the sub-interface is the port",
-     {"vlan": {"type": "bridge", "bridge": "brv", "ipam": WB}}, "vlan", {"w1": ("ens192.71", "bridge", "brv"),
-                                                                          "w2": ("ens192.71", "bridge", "brv")}),
+     {"vlan": {"type": "bridge", "bridge": "brv", "ipam": WB}}, "vlan",
+     {"w1": ("ens192.71", "bridge", "brv"), "w2": ("ens192.71", "bridge", "brv")}),
     ("macvlan host_shim: the entry names the shim mh-<network>",
      {"lab": {"type": "macvlan", "master": "ens161", "host_shim": True, "ipam": WB}}, "lab",
      {"w1": ("ens161", "shim", "mh-lab"), "w2": ("eth7", None, None)}),

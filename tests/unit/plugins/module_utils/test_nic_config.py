@@ -241,8 +241,8 @@ def test_nm_bridge_on_a_vlan_port():
 def test_nm_macvlan_shim():
     plan = [E("services", "ens256", shim="mh-services", mtu=1500, routes=[{"to": "10.8.0.0/16", "metric": 5}])]
     conns = nic_config.nm_connections(plan)
-    assert [(c["id"], c["device"]) for c in conns] == [("multihomed-services", "ens256"),
-                                                      ("multihomed-shim-services", "mh-services")]
+    assert [(c["id"], c["device"]) for c in conns] == [
+        ("multihomed-services", "ens256"), ("multihomed-shim-services", "mh-services")]
     parent, shim = conns[0]["data"], conns[1]["data"]
     assert parent["ipv4"] == {"method": "disabled"} and parent["ipv6"] == {"method": "disabled"}
     assert parent["ethernet"] == {"mtu": 1500}
