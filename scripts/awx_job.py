@@ -150,9 +150,8 @@ def credential_type_errors(ctype):
             errors.append("%s: type '%s' is not string or boolean" % (where, ftype))
         errors += ["%s: '%s' must be a boolean" % (where, k) for k in ("secret", "multiline", "ask_at_runtime")
                    if k in field and not isinstance(field[k], bool)]
-        errors += ["%s: '%s' not allowed for a boolean" % (where, k) for k in ("choices", "multiline", "format",
-                                                                              "secret")
-                   if k in field and ftype != "string"]
+        errors += ["%s: '%s' not allowed for a boolean" % (where, k)
+                   for k in ("choices", "multiline", "format", "secret") if k in field and ftype != "string"]
     errors += ["inputs.required: '%s' is not a field" % r for r in inputs.get("required", []) if r not in ids]
     errors += ["injectors: unknown key '%s'" % k for k in sorted(set(injectors) - {"file", "env", "extra_vars"})]
     for kind, entries in injectors.items():
@@ -346,8 +345,8 @@ def main(argv=None):
     args = parser.parse_args(argv)
     credentials = {}
     for spec in args.credential:
-        ctype, _, rest = spec.partition(":")
-        key, _, source = rest.partition("=")
+        ctype, rest = spec.split(":", 1)
+        key, source = rest.split("=", 1)
         credentials.setdefault(ctype, {})[key] = os.environ[source[4:]] if source.startswith("env:") else source
     pdd = args.dir or tempfile.mkdtemp(prefix="awx-job-")
     result = run(pdd, args.template, args.inventory, answers=dict(a.split("=", 1) for a in args.answer),
