@@ -27,6 +27,13 @@ echo "== pod networks, as Multus would attach them"
 ansible-playbook -i inventories/lab tests/lab/prove_pod_networks.yml -e "multihomed_kubeconfig=$KUBECONFIG_FILE" \
   | tee "$STATE/prove.log" | grep -E '^(PLAY RECAP|TASK \[Summary|ok:|failed:|fatal:)|"msg"|^    |^  - ' || true
 
+echo "== the reference write-ups (net-tools pod, Longhorn lhnet1, 2018 macvlan-conf): Multus/Longhorn STAND-INS, real CNI plugins"
+rm -f "$STATE/writeups.txt"
+t0=$(date +%s)
+ansible-playbook -i inventories/lab tests/lab/reproduce_writeups.yml -e "multihomed_kubeconfig=$KUBECONFIG_FILE" \
+  -e "lab_state_dir=$STATE" | tee "$STATE/writeups.log" | grep -E '^(PLAY RECAP|fatal:|failed:)|"msg"|^    ' || true
+t_writeups=$(( $(date +%s) - t0 ))
+
 echo
 echo "================ summary ================"
 echo "site.yml: ${t_site}s; network model validated ${validations} time(s) (expected 1); recap:"
@@ -37,10 +44,13 @@ echo "NADs in the cluster API:"
 grep -oE '"?msg"?: .?NAD [^ ]+' "$STATE/prove.log" | sed 's/.*NAD /  /' || true
 echo "pod attachments (from the proof):"
 sed -n '/TASK \[Summary/,/^$/p' "$STATE/prove.log" | grep -E '^\s+"|msg' | sed 's/^/  /' || true
+echo "write-ups reproduced (${t_writeups}s, tests/lab/reproduce_writeups.yml, docs/lab.md):"
+if [ -s "$STATE/writeups.txt" ]; then sed 's/^/  /' "$STATE/writeups.txt"; else echo "  (no result: see $STATE/writeups.log)"; fi
 if [ "$validations" != 1 ]; then
   echo "RESULT: FAILED (site.yml validated the network model ${validations} times, expected once)"; exit 1
 fi
-if grep -qE 'failed=[1-9]|unreachable=[1-9]' "$STATE/site.log" "$STATE/prove.log"; then
-  echo "RESULT: FAILED (see $STATE/site.log and $STATE/prove.log)"; exit 1
+if grep -qE 'failed=[1-9]|unreachable=[1-9]' "$STATE/site.log" "$STATE/prove.log" "$STATE/writeups.log" ||
+   ! grep -q '^PLAY RECAP' "$STATE/writeups.log"; then
+  echo "RESULT: FAILED (see $STATE/site.log, $STATE/prove.log and $STATE/writeups.log)"; exit 1
 fi
 echo "RESULT: OK (run make lab again: site.yml reports changed=0)"

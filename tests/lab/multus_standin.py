@@ -356,7 +356,8 @@ def attach(args):
                       "netns": _netns(args.pod), "annotation": annotation, "selections": selections,
                       "delegates": [{"network": d["network"], "ifname": d["ifname"], "config": d["config"]}
                                     for d in delegates],
-                      "network_status": json.loads(written), "addresses": pod_addresses(results),
+                      "network_status": json.loads(written), "network_status_annotation": written,
+                      "addresses": pod_addresses(results),
                       "ip_addr": ip_addr, "ip_route": ip_route}))
 
 
