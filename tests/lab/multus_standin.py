@@ -306,7 +306,7 @@ def _ensure_pod(client, core, namespace, pod, node, annotation):
         spec=client.V1PodSpec(node_name=node, automount_service_account_token=False, containers=[
             client.V1Container(name="samplepod", image="ubuntu",
                                command=["/bin/bash", "-c", "sleep 2000000000000"])]))
-    for _ in range(50):
+    for _attempt in range(50):
         try:
             return core.create_namespaced_pod(namespace, body)
         except ApiException as exc:

@@ -9,8 +9,8 @@ import os
 import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-_spec = importlib.util.spec_from_file_location("multus_standin", os.path.join(ROOT, "tests", "lab",
-                                                                               "multus_standin.py"))
+STANDIN = os.path.join(ROOT, "tests", "lab", "multus_standin.py")
+_spec = importlib.util.spec_from_file_location("multus_standin", STANDIN)
 ms = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(ms)
 
