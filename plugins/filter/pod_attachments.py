@@ -46,17 +46,14 @@ _value:
       type: str
 """
 
-from ansible.errors import AnsibleFilterError
-from ansible.module_utils.common.text.converters import to_native
 
 from ansible_collections.multihomed.rke2.plugins.module_utils import pod_check
+from ansible_collections.multihomed.rke2.plugins.plugin_utils.model_adapter import filter_errors
 
 
+@filter_errors
 def pod_attachments(report):
-    try:
-        return pod_check.attachments_from_report(report)
-    except pod_check.PodCheckError as exc:
-        raise AnsibleFilterError(f"pod_attachments: {to_native(exc)}")
+    return pod_check.attachments_from_report(report)
 
 
 class FilterModule(object):

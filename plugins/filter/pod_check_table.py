@@ -38,17 +38,14 @@ _value:
     - "net1       storage  172.16.50.0/24  172.16.50.20   172.16.50.20    yes"
 """
 
-from ansible.errors import AnsibleFilterError
-from ansible.module_utils.common.text.converters import to_native
 
 from ansible_collections.multihomed.rke2.plugins.module_utils import pod_check
+from ansible_collections.multihomed.rke2.plugins.plugin_utils.model_adapter import filter_errors
 
 
+@filter_errors
 def pod_check_table(results):
-    try:
-        return pod_check.table(results)
-    except pod_check.PodCheckError as exc:
-        raise AnsibleFilterError(f"pod_check_table: {to_native(exc)}")
+    return pod_check.table(results)
 
 
 class FilterModule(object):

@@ -77,19 +77,15 @@ _value:
       selection: {name: macvlan-longhorn, namespace: multus-network-attachments, interface: net1}
 """
 
-from ansible.errors import AnsibleFilterError
-from ansible.module_utils.common.text.converters import to_native
 
 from ansible_collections.multihomed.rke2.plugins.module_utils import pod_check
-from ansible_collections.multihomed.rke2.plugins.plugin_utils.model_adapter import validate_args
+from ansible_collections.multihomed.rke2.plugins.plugin_utils.model_adapter import filter_errors, validate_args
 
 
+@filter_errors
 def pod_expected_interfaces(attachments, selection=None):
     selection = validate_args(DOCUMENTATION, "pod_expected_interfaces", selection=selection)["selection"]
-    try:
-        return pod_check.expected_interfaces(attachments, selection)
-    except pod_check.PodCheckError as exc:
-        raise AnsibleFilterError(f"pod_expected_interfaces: {to_native(exc)}")
+    return pod_check.expected_interfaces(attachments, selection)
 
 
 class FilterModule(object):

@@ -89,19 +89,15 @@ _value:
       message: "net1 (network 'storage', multus-network-attachments/macvlan-longhorn): 172.16.50.20 in 172.16.50.0/24"
 """
 
-from ansible.errors import AnsibleFilterError
-from ansible.module_utils.common.text.converters import to_native
 
 from ansible_collections.multihomed.rke2.plugins.module_utils import pod_check
-from ansible_collections.multihomed.rke2.plugins.plugin_utils.model_adapter import validate_args
+from ansible_collections.multihomed.rke2.plugins.plugin_utils.model_adapter import filter_errors, validate_args
 
 
+@filter_errors
 def pod_network_check(expected, network_status, ip_addr):
     validate_args(DOCUMENTATION, "pod_network_check", network_status=network_status, ip_addr=ip_addr)
-    try:
-        return pod_check.check_pod(expected, network_status, ip_addr)
-    except pod_check.PodCheckError as exc:
-        raise AnsibleFilterError(f"pod_network_check: {to_native(exc)}")
+    return pod_check.check_pod(expected, network_status, ip_addr)
 
 
 class FilterModule(object):

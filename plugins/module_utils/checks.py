@@ -49,7 +49,11 @@ IFNAME = re.compile(r"^[^\s/:]{1,15}$")
 MAC = re.compile(r"^([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}$")
 
 
-class ModelError(ValueError):
+class CollectionError(ValueError):
+    """Base of the errors the collection's pure code raises for bad input; filters turn them into filter errors."""
+
+
+class ModelError(CollectionError):
     """Raised with every problem found; ``errors`` is the list of messages."""
 
     def __init__(self, errors, title="invalid multihomed network model"):

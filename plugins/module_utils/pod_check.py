@@ -23,6 +23,8 @@ __metaclass__ = type
 import json
 from dataclasses import asdict, dataclass, field
 
+from ansible_collections.multihomed.rke2.plugins.module_utils.checks import CollectionError
+
 try:
     import netaddr
 
@@ -34,7 +36,7 @@ NETWORK_STATUS_ANNOTATION = "k8s.v1.cni.cncf.io/network-status"
 _LINK_LOCAL_V6 = "fe80::/10"
 
 
-class PodCheckError(ValueError):
+class PodCheckError(CollectionError):
     """Input the checks cannot work with; ``errors`` lists every problem found."""
 
     def __init__(self, errors):

@@ -21,7 +21,7 @@ from ansible.utils.display import Display
 
 from ansible_collections.multihomed.rke2.plugins.doc_fragments.model import ModuleDocFragment
 from ansible_collections.multihomed.rke2.plugins.module_utils import plan
-from ansible_collections.multihomed.rke2.plugins.module_utils.checks import ModelError
+from ansible_collections.multihomed.rke2.plugins.module_utils.checks import CollectionError, ModelError
 from ansible_collections.multihomed.rke2.plugins.module_utils.model import Host
 from ansible_collections.multihomed.rke2.plugins.module_utils.report import REPORT_VERSION
 
@@ -36,13 +36,13 @@ _ARGSPEC_KEYS = ("type", "elements", "choices", "default", "required", "no_log")
 
 
 def filter_errors(func):
-    """Turn model errors into AnsibleFilterError that name network, host and field."""
+    """Turn the collection's errors (model, pod checks) into AnsibleFilterError naming the filter."""
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
         try:
             return func(*args, **kwargs)
-        except ModelError as exc:
+        except CollectionError as exc:
             raise AnsibleFilterError(f"{func.__name__}: {to_native(exc)}")
 
     return wrapper
