@@ -1,0 +1,137 @@
+# -*- coding: utf-8 -*-
+# Copyright: multihomed.rke2 contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""What node_network decides from a host's state: the preflight probe, the devices it must find (or rename), the
+addresses seen after applying, what is wrong with them, and whom to ping.
+
+Pure functions over the NIC plan (plan.host_plan) and plain data the role reads from the host (the probe's
+``key=value`` lines, gathered facts, ``ip -j`` output); the role's tasks only carry the results. The messages are
+the ones the role always printed (Molecule's node_network_preflight scenario asserts them).
+"""
+
+from __future__ import annotations
+
+import json
+
+from ansible_collections.multihomed.rke2.plugins.module_utils import checks
+from ansible_collections.multihomed.rke2.plugins.module_utils.nic_config import l3_device
+
+
+def probe(lines):
+    """The preflight probe's ``key=value`` lines as a mapping; ``true``/``false`` become booleans."""
+    out = {}
+    for line in lines or []:
+        if "=" in line:
+            key, value = line.split("=", 1)
+            out[key] = (value == "true") if value in ("true", "false") else value
+    return out
+
+
+def _macs(facts):
+    """Interface name -> lower-case MAC, from gathered facts (``ansible_facts``)."""
+    out = {}
+    for name in facts.get("interfaces") or []:
+        dev = facts.get(name.replace("-", "_").replace(".", "_")) or {}
+        out[name] = str(dev.get("macaddress") or "").lower()
+    return out
+
+
+def _wanted(plan):
+    """One entry per device preflight must find: the device itself, or the trunk (parent) of a VLAN sub-interface."""
+    return [{"network": e["network"], "device": e.get("parent") or e["device"], "mac": e.get("mac"),
+             "role": f"parent of {e['device']}" if e.get("parent") else "device"} for e in plan]
+
+
+def devices(plan, facts, host):
+    """Preflight over the host's devices: ``problems`` (a planned device or VLAN parent missing, or with another
+    MAC), ``renames`` (devices matched by MAC that carry another name) and their ``ip -batch`` ``rename_steps``."""
+    macs = _macs(facts)
+    problems, renames = [], []
+    for w in _wanted(plan):
+        by_name = w["device"] in macs
+        by_mac = bool(w["mac"]) and w["mac"] in macs.values()
+        if not by_name and not by_mac:
+            mac = f" (MAC {w['mac']})" if w["mac"] else ""
+            have = ", ".join(sorted(n for n in macs if n != "lo"))
+            problems.append(f"host '{host}', network '{w['network']}': {w['role']} {w['device']}{mac} not found "
+                            f"(the host has: {have})")
+        elif w["mac"] and by_name and macs[w["device"]] != w["mac"]:
+            problems.append(f"host '{host}', network '{w['network']}': {w['role']} {w['device']} has MAC "
+                            f"{macs[w['device']]}, the plan says {w['mac']}")
+        if w["mac"] and not by_name:
+            for name, mac in macs.items():
+                rename = {"from": name, "to": w["device"]}
+                if mac == w["mac"] and rename not in renames:
+                    renames.append(rename)
+    steps = []
+    for r in renames:  # a NIC must be down to be renamed
+        steps += [f"link set dev {r['from']} down", f"link set dev {r['from']} name {r['to']}",
+                  f"link set dev {r['to']} up"]
+    return {"problems": problems, "renames": renames, "rename_steps": steps}
+
+
+def seen(plan, ip_lines):
+    """What each network got after applying, from ``ip -j addr show`` and ``ip -j -4 route show default`` (one JSON
+    document per line): ``seen`` (network -> device, exists, mtu, address), ``missing`` (networks without their
+    address yet) and the host's ``default_routes``."""
+    lines = list(ip_lines or [])
+    links = json.loads(lines[0]) if lines else []
+    default_routes = json.loads(lines[1]) if len(lines) > 1 else []
+    by_name = {link.get("ifname"): link for link in links}
+    out = {}
+    for e in plan:
+        dev = l3_device(e)
+        link = by_name.get(dev) or {}
+        v4 = [a["local"] for a in link.get("addr_info", []) if a.get("family") == "inet"]
+        if e["dhcp"]:
+            mine = [a for a in v4 if checks.ip(a) in checks.netaddr.IPNetwork(e["cidr"])]
+        else:
+            mine = [e["address"]] if e["address"] in v4 else []
+        out[e["network"]] = {"device": dev, "exists": bool(link), "mtu": link.get("mtu"),
+                             "address": mine[0] if mine else None}
+    return {"seen": out, "missing": [n for n, s in out.items() if s["address"] is None],
+            "default_routes": default_routes}
+
+
+def problems(plan, state, timeout):
+    """What is wrong after applying (``state`` from :func:`seen`): a device missing, an address not there after
+    ``timeout`` seconds, another MTU, not exactly one default route via the planned device."""
+    out = []
+    for e in plan:
+        s = state["seen"][e["network"]]
+        if not s["exists"]:
+            out.append(f"network '{e['network']}': device {s['device']} does not exist")
+        elif s["address"] is None:
+            want = f"from DHCP in {e['cidr']}" if e["dhcp"] else e["address"]
+            out.append(f"network '{e['network']}': {s['device']} has no address {want} after {timeout}s")
+        if s["exists"] and e.get("mtu") and s["mtu"] != e["mtu"]:
+            out.append(f"network '{e['network']}': {s['device']} has MTU {s['mtu']}, the plan says {e['mtu']}")
+    default = next((l3_device(e) for e in plan if e["default_route"]), None)
+    routes = state["default_routes"]
+    if default and (len(routes) != 1 or routes[0].get("dev") != default):
+        found = ", ".join(str(r.get("dev")) for r in routes) or "none"
+        out.append(f"expected exactly one default route, via {default}; found: {found}")
+    return out
+
+
+def ping_targets(plan, host, peers_seen):
+    """Per network: the gateway and every other host of the play on it (its address as that host saw it).
+
+    ``peers_seen`` maps each play host to its :func:`seen` mapping (``node_network_seen``), or None when it has
+    none."""
+    out = []
+    for e in plan:
+        dev = l3_device(e)
+        if e.get("gateway"):
+            out.append({"network": e["network"], "device": dev, "target": e["gateway"], "what": "gateway"})
+        for peer, peer_seen in peers_seen.items():
+            addr = ((peer_seen or {}).get(e["network"]) or {}).get("address") if peer != host else None
+            if addr:
+                out.append({"network": e["network"], "device": dev, "target": addr, "what": f"host {peer}"})
+    return out
+
+
+def silent(targets, results):
+    """The targets that did not answer, as messages (``results``: one exit status line per target, ``0`` = reply)."""
+    return [f"network '{t['network']}' ({t['device']}) from {t['target']} ({t['what']})"
+            for t, r in zip(targets, results) if str(r).strip() != "0"]
