@@ -88,8 +88,9 @@ def test_missing_device_and_no_output_yet():
 
 def test_ping_targets_and_silent():
     plan = [E("cluster", "ens192", gateway="198.18.40.1"), E("lab", "ens161", shim="mh-lab")]
-    peers = {"h1": {"cluster": {"address": "198.18.40.21"}}, "h2": {"cluster": {"address": "198.18.40.22"},
-                                                                   "lab": {"address": None}}, "h3": None}
+    peers = {"h1": {"cluster": {"address": "198.18.40.21"}},
+             "h2": {"cluster": {"address": "198.18.40.22"}, "lab": {"address": None}},
+             "h3": None}
     targets = nic_state.ping_targets(plan, "h1", peers)
     assert targets == [
         {"network": "cluster", "device": "ens192", "target": "198.18.40.1", "what": "gateway"},
