@@ -189,6 +189,23 @@ def rke2_findings(check, host=""):
     return out
 
 
+def host_findings(host, checks, plan=None):
+    """Every finding of one host from what the drift play gathered there: ``{nic_plan: result, rke2_config: fact}``.
+
+    A key that is absent was not asked for (that check is switched off); ``checks`` None means the host never got
+    to the end of the play (unreachable, or failed before the checks): one ``unchecked`` finding.
+    """
+    if not isinstance(checks, dict):
+        return [finding("unchecked", host, "checked", "no result",
+                        "no drift results from this host: unreachable, or failed before the checks")]
+    out = []
+    if "nic_plan" in checks:
+        out += nic_findings(checks["nic_plan"], host, plan)
+    if "rke2_config" in checks:
+        out += rke2_findings(checks["rke2_config"], host)
+    return out
+
+
 def exit_code(report):
     """0: everything matches the model; 1: something differs; 2: something could not be checked."""
     return EXIT_CODES[report["status"]]

@@ -188,3 +188,15 @@ def test_summary_shortens_long_cells():
     long = finding("nad", "ns/x", "a" * 100, None, "")
     line = drift.summary(drift.build({}, [long])).splitlines()[3]
     assert "a" * 45 + "..." in line and "(none)" in line
+
+
+@pytest.mark.parametrize("checks, kinds", [
+    ({"nic_plan": CLEAN, "rke2_config": RKE2_SAME}, []),
+    ({"nic_plan": result(problems=["x"]), "rke2_config": dict(RKE2_SAME, present=False)}, ["nic", "rke2_config"]),
+    ({"nic_plan": CLEAN}, []),  # the config.yaml check switched off
+    ({}, []),
+    (None, ["unchecked"]),
+    ({"nic_plan": None, "rke2_config": RKE2_SAME}, ["unchecked"]),
+])
+def test_host_findings(checks, kinds):
+    assert [f["kind"] for f in drift.host_findings("h1", checks, PLAN)] == kinds
