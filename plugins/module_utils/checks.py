@@ -180,8 +180,16 @@ def load_routes(problems, name, field_, routes, network, via_key="via", dst_key=
             problems.add(where(name), f"{f}.{dst_key}", f"{dst!r} is not a CIDR (or 'default')")
             continue
         item = {dst_key: "0.0.0.0/0" if dst == "default" else str(net(dst).cidr)}
+        target = network
+        if isinstance(network, dict):  # per family: {4: net, 6: net6}, a route goes with its destination's family
+            version = 4 if dst == "default" else net(dst).version
+            if version not in network:
+                problems.add(where(name, family=version), f"{f}.{dst_key}", f"{dst} is IPv{version} but the network "
+                             f"has no IPv{version} cidr")
+                continue
+            target = network[version]
         if route.get(via_key) is not None:
-            via = check_ip_in(problems, name, f"{f}.{via_key}", route[via_key], network)
+            via = check_ip_in(problems, name, f"{f}.{via_key}", route[via_key], target)
             if via is None:
                 continue
             item[via_key] = str(via)
@@ -194,20 +202,25 @@ def load_routes(problems, name, field_, routes, network, via_key="via", dst_key=
     return out
 
 
-def check_ip_in(problems, name, field_, value, network, host=None):
-    """The IPAddress when value is a usable address of network (any address when network is None), else None + a problem."""
+def check_ip_in(problems, name, field_, value, network, host=None, family=None):
+    """The IPAddress when value is a usable address of network (any address when network is None), else None + a
+    problem (``family`` names the IP family in it, for the second family of a dual-stack network)."""
     address = ip(value)
+    at = where(name, host, family)
     if address is None:
-        problems.add(where(name, host), field_, f"{value!r} is not an IP address")
+        problems.add(at, field_, f"{value!r} is not an IP address")
         return None
     if network is None:
         return address
+    if address.version != network.version:
+        problems.add(at, field_, f"{address} is IPv{address.version} but cidr {network.cidr} is IPv{network.version}")
+        return None
     if address not in network:
-        problems.add(where(name, host), field_, f"{address} is outside cidr {network.cidr}")
+        problems.add(at, field_, f"{address} is outside cidr {network.cidr}")
         return None
     if not usable(address, network):
         kind = "network" if address == network.network else "broadcast"
-        problems.add(where(name, host), field_, f"{address} is the {kind} address of {network.cidr}")
+        problems.add(at, field_, f"{address} is the {kind} address of {network.cidr}")
         return None
     return address
 

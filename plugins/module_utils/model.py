@@ -16,6 +16,7 @@ from typing import Optional
 
 from ansible_collections.multihomed.rke2.plugins.module_utils import checks
 from ansible_collections.multihomed.rke2.plugins.module_utils.attachment import Attachment, load_attachment
+from ansible_collections.multihomed.rke2.plugins.module_utils.family import of as family_of
 from ansible_collections.multihomed.rke2.plugins.module_utils.checks import (
     ModelError,
     Problems,
@@ -27,9 +28,12 @@ from ansible_collections.multihomed.rke2.plugins.module_utils.checks import (
 
 PURPOSES = ("cluster", "storage", "services", "other")
 ADDRESSING = ("static", "dhcp", "mixed")
+# IPv6 adds slaac (router advertisements only); dhcp is DHCPv6 (with router advertisements for the default route).
+ADDRESSING6 = ("static", "dhcp", "slaac", "mixed")
 NETWORK_FIELDS = (
     "vlan", "cidr", "gateway", "mtu", "purpose", "groups", "interface", "parent", "addressing",
     "default_route", "routes", "attachment", "description", "reserved",
+    "cidr6", "gateway6", "addressing6", "default_route6",
 )
 
 
@@ -70,11 +74,30 @@ class Network:
     attachment: Optional[Attachment] = None
     description: Optional[str] = None
     reserved: list = field(default_factory=list)
+    # The IPv6 side of a dual-stack network (cidr6...); the fields above hold the first family, IPv4 or IPv6.
+    cidr6: Optional[str] = None
+    net6: object = field(default=None, repr=False, compare=False)
+    gateway6: Optional[str] = None
+    addressing6: str = "static"
+    default_route6: bool = False
+    routes6: list = field(default_factory=list)
 
     @property
     def family(self):
-        """4 or 6 (None when the CIDR is invalid)."""
+        """4 or 6, the first family (None when the CIDR is invalid)."""
         return self.net.version if self.net is not None else None
+
+    @property
+    def nets(self):
+        """{family: netaddr network} of every family the network has."""
+        out = {self.net.version: self.net} if self.net is not None else {}
+        if self.net6 is not None:
+            out[6] = self.net6
+        return out
+
+    @property
+    def dual_stack(self):
+        return self.net6 is not None
 
     @property
     def device(self):
@@ -90,6 +113,7 @@ class Host:
     groups: list = field(default_factory=list)
     addresses: dict = field(default_factory=dict)
     interfaces: dict = field(default_factory=dict)
+    addresses6: dict = field(default_factory=dict)  # multihomed_addresses6: the IPv6 side of dual-stack networks
 
     @classmethod
     def from_vars(cls, name, host_vars):
@@ -100,6 +124,7 @@ class Host:
             groups=list(host_vars.get("group_names") or []),
             addresses=dict(host_vars.get("multihomed_addresses") or {}),
             interfaces=dict(host_vars.get("multihomed_interfaces") or {}),
+            addresses6=dict(host_vars.get("multihomed_addresses6") or {}),
         )
 
 
@@ -114,10 +139,6 @@ def _load_network(problems, name, spec):
         problems.add(where(name), "cidr", f"{spec.get('cidr')!r} is not a CIDR (address/prefix)")
     elif net.ip != net.network:
         problems.add(where(name), "cidr", f"{spec['cidr']} has host bits set; did you mean {net.cidr}?")
-        net = None
-    elif net.version == 6:
-        problems.add(where(name), "cidr", f"{net.cidr} is IPv6, which this release does not support yet (hosts, "
-                     "RKE2 and the attachments would be configured as IPv4): use an IPv4 network")
         net = None
     n = Network(name=name, cidr=str(net.cidr) if net is not None else None, net=net)
     n.vlan = int_in(problems, name, "vlan", spec.get("vlan"), 1, 4094)
@@ -147,19 +168,15 @@ def _load_network(problems, name, spec):
         n.gateway = str(gw) if gw is not None else None
     n.mtu = int_in(problems, name, "mtu", spec.get("mtu"), checks.MTU_MIN, checks.MTU_MAX)
     n.addressing = spec.get("addressing", "static")
-    if n.addressing not in ADDRESSING:
-        problems.add(where(name), "addressing", checks.one_of(n.addressing, ADDRESSING))
-    default_route = spec.get("default_route")
-    if default_route is not None and not isinstance(default_route, bool):
-        problems.add(where(name), "default_route", f"must be true or false, got {default_route!r}")
-        default_route = None
-    if default_route is None:
-        default_route = n.purpose == "cluster" and (n.gateway is not None or n.addressing == "dhcp")
-    elif default_route and n.gateway is None and n.addressing == "static":
-        problems.add(where(name), "default_route", "is true but the network has no gateway")
-    n.default_route = default_route
-    n.routes = load_routes(problems, name, "routes", spec.get("routes"), net)
-    if any(checks.is_default_dst(r["to"]) for r in n.routes):
+    allowed = ADDRESSING6 if n.family == 6 else ADDRESSING
+    if n.addressing not in allowed:
+        problems.add(where(name), "addressing", checks.one_of(n.addressing, allowed))
+    n.default_route = _default_route(problems, n, spec, "", n.gateway, n.addressing, n.family)
+    _load_family6(problems, n, spec)
+    routes = load_routes(problems, name, "routes", spec.get("routes"), n.nets if n.dual_stack else net)
+    n.routes = [r for r in routes if not n.dual_stack or family_of(r["to"]) == 4]
+    n.routes6 = [r for r in routes if n.dual_stack and family_of(r["to"]) == 6]
+    if any(checks.is_default_dst(r["to"]) for r in routes):
         problems.add(where(name), "routes", "holds a default route: set 'default_route: true' and 'gateway' "
                      "instead, so that the one-default-route rule can be checked")
     n.description = spec.get("description")
@@ -167,6 +184,53 @@ def _load_network(problems, name, spec):
     if spec.get("attachment") is not None:
         n.attachment = load_attachment(problems, n, spec["attachment"])
     return n
+
+
+def _default_route(problems, n, spec, suffix, gateway, addressing, family):
+    """``default_route`` (or ``default_route6``): given, or true on the cluster network with a gateway or
+    addresses from the network (DHCP; for IPv6 DHCPv6 or SLAAC, whose router advertisements carry it)."""
+    key = "default_route" + suffix
+    value = spec.get(key)
+    at = where(n.name, family=family if suffix else None)
+    if value is not None and not isinstance(value, bool):
+        problems.add(at, key, f"must be true or false, got {value!r}")
+        value = None
+    auto = ("dhcp", "slaac") if family == 6 else ("dhcp",)
+    if value is None:
+        return n.purpose == "cluster" and (gateway is not None or addressing in auto)
+    if value and gateway is None and addressing == "static":
+        problems.add(at, key, f"is true but the network has no gateway{suffix}")
+    return value
+
+
+def _load_family6(problems, n, spec):
+    """``cidr6``, ``gateway6``, ``addressing6``, ``default_route6``: the IPv6 side of an IPv4 network."""
+    name, at = n.name, where(n.name, family=6)
+    given = [k for k in ("cidr6", "gateway6", "addressing6", "default_route6") if spec.get(k) is not None]
+    if not given:
+        return
+    if spec.get("cidr6") is None:
+        problems.add(at, given[0], "needs cidr6 (the network's IPv6 CIDR)")
+        return
+    if n.net is not None and n.net.version == 6:
+        problems.add(at, "cidr6", f"is for the IPv6 side of an IPv4 network, but cidr {n.cidr} is already IPv6: "
+                     "give an IPv6-only network its CIDR in cidr")
+        return
+    net6 = checks.net(spec["cidr6"])
+    if net6 is None or net6.version != 6:
+        problems.add(at, "cidr6", f"{spec['cidr6']!r} is not an IPv6 CIDR (e.g. fd00:40::/64)")
+        return
+    if net6.ip != net6.network:
+        problems.add(at, "cidr6", f"{spec['cidr6']} has host bits set; did you mean {net6.cidr}?")
+        return
+    n.net6, n.cidr6 = net6, str(net6.cidr)
+    if spec.get("gateway6") is not None:
+        gw = check_ip_in(problems, name, "gateway6", spec["gateway6"], net6, family=6)
+        n.gateway6 = str(gw) if gw is not None else None
+    n.addressing6 = spec.get("addressing6", "static")
+    if n.addressing6 not in ADDRESSING6:
+        problems.add(at, "addressing6", checks.one_of(n.addressing6, ADDRESSING6))
+    n.default_route6 = _default_route(problems, n, spec, "6", n.gateway6, n.addressing6, 6)
 
 
 def _load_reserved(problems, n, reserved):
@@ -184,17 +248,20 @@ def _load_reserved(problems, n, reserved):
             if first is None or last is None or first > last:
                 problems.add(where(n.name), f"reserved[{i}]", f"{item!r} is not a range first-last of addresses")
                 continue
-            inside = n.net is None or (first in n.net and last in n.net)
+            within = n.nets.get(first.version)
+            inside = n.net is None or (within is not None and first in within and last in within)
             text = f"{first}-{last}"
         else:
             pool = checks.net(text) or (checks.ip(text) and checks.netaddr.IPNetwork(text))
             if not pool:
                 problems.add(where(n.name), f"reserved[{i}]", f"{item!r} is not a CIDR, address or first-last range")
                 continue
-            inside = n.net is None or (pool.first >= n.net.first and pool.last <= n.net.last)
+            within = n.nets.get(pool.version)
+            inside = n.net is None or (within is not None and pool.first >= within.first and pool.last <= within.last)
             text = str(pool.cidr)
         if not inside:
-            problems.add(where(n.name), f"reserved[{i}]", f"{text} is outside cidr {n.cidr}")
+            cidrs = " or ".join(str(c.cidr) for c in n.nets.values())
+            problems.add(where(n.name), f"reserved[{i}]", f"{text} is outside cidr {cidrs}")
             continue
         out.append(text)
     return out
@@ -209,10 +276,12 @@ def _cross_checks(problems, networks):
     names = list(networks)
     for i, a in enumerate(names):
         for b in names[i + 1:]:
-            na, nb = networks[a].net, networks[b].net
-            if na is not None and nb is not None and na.version == nb.version \
-                    and na.first <= nb.last and nb.first <= na.last:
-                problems.add(where(a), "cidr", f"{na.cidr} overlaps network '{b}' ({nb.cidr})")
+            for na in networks[a].nets.values():
+                for nb in networks[b].nets.values():
+                    if na.version == nb.version and na.first <= nb.last and nb.first <= na.last:
+                        key = "cidr6" if na is networks[a].net6 else "cidr"
+                        problems.add(where(a, family=6 if na.version == 6 and networks[a].dual_stack else None),
+                                     key, f"{na.cidr} overlaps network '{b}' ({nb.cidr})")
     seen = {}
     for name, n in networks.items():
         if n.attachment:

@@ -12,7 +12,7 @@ because they travel: they are published in the ``multihomed_report`` fact and re
 
 from __future__ import annotations
 
-from ansible_collections.multihomed.rke2.plugins.module_utils import checks
+from ansible_collections.multihomed.rke2.plugins.module_utils import checks, family
 from ansible_collections.multihomed.rke2.plugins.module_utils.checks import ModelError, check_ip_in, where
 from ansible_collections.multihomed.rke2.plugins.module_utils.model import cluster_network
 
@@ -38,36 +38,62 @@ def _interface_override(problems, network, host):
     return name, (str(mac).lower() if mac else None)
 
 
-def _address(problems, n, host, value, used_addresses):
-    """The plan's address fields for one host's multihomed_addresses value (None: a problem was recorded)."""
-    at = where(n.name, host.name)
-    if value is None or value == "dhcp":
-        if n.addressing == "static":
-            problems.add(at, "multihomed_addresses",
-                         f"is missing: network '{n.name}' is static-only (addressing: static); give this host an "
-                         f"address in {n.cidr}, or set addressing: dhcp|mixed" if value is None else
-                         f"is 'dhcp' but network '{n.name}' is static-only (addressing: static)")
+def _auto(value, addressing, family):
+    """How a host without a planned address gets one: 'dhcp' or, for IPv6, 'slaac' (None: it needs an address)."""
+    if value in ("dhcp", "slaac"):
+        return value
+    if value is None and addressing != "static":
+        return addressing if addressing in ("dhcp", "slaac") else ("slaac" if family == 6 else "dhcp")
+    return None
+
+
+def _address(problems, n, host, value, used_addresses, suffix=""):
+    """The plan's address fields for one host's multihomed_addresses value (``suffix`` 6: multihomed_addresses6
+    on the IPv6 side of a dual-stack network); None: a problem was recorded."""
+    net, cidr, gateway, addressing = ((n.net6, n.cidr6, n.gateway6, n.addressing6) if suffix else
+                                      (n.net, n.cidr, n.gateway, n.addressing))
+    family = net.version if net is not None else 4
+    at, key = where(n.name, host.name, family if suffix else None), "multihomed_addresses" + suffix
+    field6 = "6" if suffix else ""
+    auto = _auto(value, addressing, family)
+    if value is None or auto is not None:
+        if auto == "slaac" and family != 6:
+            problems.add(at, key, "is 'slaac', which is IPv6 only (router advertisements); use dhcp")
             return None
-        return {"dhcp": True, "address": None, "prefix": None}
-    if n.addressing == "dhcp":
-        problems.add(at, "multihomed_addresses", f"is {value} but network '{n.name}' is DHCP-only (addressing: "
-                     "dhcp); drop the address or set addressing: mixed")
+        if addressing == "static":
+            problems.add(at, key, f"is missing: network '{n.name}' is static-only (addressing{field6}: static); give "
+                         f"this host an address in {cidr}, or set addressing{field6}: "
+                         f"{'dhcp|slaac|mixed' if family == 6 else 'dhcp|mixed'}" if value is None else
+                         f"is '{value}' but network '{n.name}' is static-only (addressing{field6}: static)")
+            return None
+        if addressing in ("dhcp", "slaac") and auto != addressing:
+            problems.add(at, key, f"is '{value}' but network '{n.name}' uses {addressing} (addressing{field6}: "
+                         f"{addressing}); drop the value or set addressing{field6}: mixed")
+            return None
+        out = {"dhcp": True, "address": None, "prefix": None}
+        if family == 6:
+            out["slaac"] = auto == "slaac"
+        return {k + suffix: v for k, v in out.items()}
+    if addressing in ("dhcp", "slaac"):
+        problems.add(at, key, f"is {value} but network '{n.name}' is "
+                     f"{'DHCP' if addressing == 'dhcp' else 'SLAAC'}-only (addressing{field6}: "
+                     f"{addressing}); drop the address or set addressing{field6}: mixed")
         return None
     text = str(value)
     if "/" in text:
         iface = checks.net(text)
         if iface is None:
-            problems.add(at, "multihomed_addresses", f"{value!r} is not an IP address")
+            problems.add(at, key, f"{value!r} is not an IP address")
             return None
-        if n.net is not None and iface.prefixlen != n.net.prefixlen:
-            problems.add(at, "multihomed_addresses", f"{text} has prefix /{iface.prefixlen} but cidr is {n.cidr}")
+        if net is not None and iface.prefixlen != net.prefixlen:
+            problems.add(at, key, f"{text} has prefix /{iface.prefixlen} but cidr{field6} is {cidr}")
             return None
         text = str(iface.ip)
-    address = check_ip_in(problems, n.name, "multihomed_addresses", text, n.net, host.name)
+    address = check_ip_in(problems, n.name, key, text, net, host.name, family if suffix else None)
     if address is None:
         return None
-    if n.gateway is not None and str(address) == n.gateway:
-        problems.add(at, "multihomed_addresses", f"{address} is the network's gateway")
+    if gateway is not None and str(address) == gateway:
+        problems.add(at, key, f"{address} is the network's gateway{field6}")
         return None
     if used_addresses is not None:
         other = used_addresses.get(address)
@@ -75,7 +101,10 @@ def _address(problems, n, host, value, used_addresses):
             problems.add(at, "multihomed_addresses", f"{address} is also the address of host '{other}'")
         else:
             used_addresses[address] = host.name
-    return {"dhcp": False, "address": str(address), "prefix": n.net.prefixlen if n.net is not None else None}
+    out = {"dhcp": False, "address": str(address), "prefix": net.prefixlen if net is not None else None}
+    if family == 6:
+        out["slaac"] = False
+    return {k + suffix: v for k, v in out.items()}
 
 
 def _host_device(problems, n, host, entry, devices):
@@ -101,6 +130,9 @@ def host_plan(networks, host, problems, used_addresses=None):
     known = set(networks)
     for key in sorted(set(host.addresses) - known):
         problems.add(where(key, host.name), "multihomed_addresses", "names a network that is not in multihomed_networks")
+    for key in sorted(set(host.addresses6) - known):
+        problems.add(where(key, host.name), "multihomed_addresses6", "names a network that is not in "
+                     "multihomed_networks")
     for key in sorted(set(host.interfaces) - known):
         problems.add(where(key, host.name), "multihomed_interfaces", "names a network that is not in "
                      "multihomed_networks")
@@ -111,6 +143,9 @@ def host_plan(networks, host, problems, used_addresses=None):
                 problems.add(where(name, host.name), "multihomed_addresses", "is set but the host is in none of the "
                              f"network's groups ({', '.join(n.groups)})")
             continue
+        if name in host.addresses6 and not n.dual_stack:
+            problems.add(where(name, host.name, 6), "multihomed_addresses6", f"is set but the network has no cidr6 "
+                         "(an IPv6-only network takes its addresses in multihomed_addresses)")
         override, mac = _interface_override(problems, n, host)
         parent = (override or n.parent) if n.parent else None
         device = f"{parent}.{n.vlan}" if n.parent else (override or n.interface)
@@ -124,15 +159,24 @@ def host_plan(networks, host, problems, used_addresses=None):
             "default_route": n.default_route, "routes": n.routes,
         }
         address = _address(problems, n, host, host.addresses.get(name), used_addresses)
+        if n.dual_stack:
+            entry.update({"cidr6": n.cidr6, "gateway6": n.gateway6, "default_route6": n.default_route6,
+                          "routes6": n.routes6})
+            address6 = _address(problems, n, host, host.addresses6.get(name), used_addresses, "6")
+            address = dict(address, **address6) if address is not None and address6 is not None else None
         if address is None:
             continue
         entry.update(address)
         _host_device(problems, n, host, entry, devices)
         plan.append(entry)
-    defaults = [e["network"] for e in plan if e["default_route"]]
-    if len(defaults) > 1:
-        problems.add(where(defaults[1], host.name), "default_route", "would be a second default route on this host "
-                     f"(also on '{defaults[0]}'); only one network may carry the default route")
+    for fam in (4, 6):
+        defaults = [e["network"] for e in plan if family.default_view(e, fam)]
+        if len(defaults) > 1:
+            key = "default_route6" if fam == 6 and networks[defaults[1]].dual_stack else "default_route"
+            problems.add(where(defaults[1], host.name, fam if fam == 6 else None), key,
+                         f"would be a second {'IPv6 ' if fam == 6 else ''}default route on this host (also on "
+                         f"'{defaults[0]}'); only one network may carry the {'IPv6 ' if fam == 6 else ''}default "
+                         "route")
     return plan
 
 

@@ -59,10 +59,6 @@ FACTS = {
         "without prefix",
         "containernetworking/cni libcni api.go injectRuntimeConfig; k8snetworkplumbingwg/multus-cni pkg/types/"
         "conf.go; containernetworking/plugins plugins/ipam/{host-local,static}/, plugins/main/{macvlan,bridge}/"),
-    "ipv6-not-yet": (
-        "IPv6 needs its own keys everywhere (netplan dhcp6/accept-ra, NM [ipv6], node-ip pairs, canal "
-        "ip6AutoDetectionMethod): until the dual-stack issue lands, an IPv6 network is refused, not written as IPv4",
-        "NM keyfile [ipv4]/[ipv6] sections; rancher/rke2 pkg/cli/cmds/agent.go node-ip"),
 }
 
 NODES = [Host("s1", ["servers"], {"cluster": "198.18.40.11"}),
@@ -143,10 +139,6 @@ CASES = [
     ("static-as-given", "static address equal to a node's: refused",
      model({"name": "storage", "ipam": {"type": "static", "addresses": ["198.18.50.22/24"]}}),
      "network 'storage': attachment.ipam.addresses[0].address 198.18.50.22 is the address of host 'a2'"),
-    ("ipv6-not-yet", "an IPv6 network is refused, never written as IPv4",
-     {**model(), "v6": {"cidr": "2001:db8:50::/64", "groups": ["agents"], "interface": "ens256",
-                        "addressing": "dhcp"}},
-     "network 'v6': cidr 2001:db8:50::/64 is IPv6, which this release does not support yet"),
 ]
 
 

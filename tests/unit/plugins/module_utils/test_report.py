@@ -51,9 +51,9 @@ def test_report_is_json_safe_and_complete():
     ("typo in ipam", nets(storage={**nets()["storage"], "attachment": {"ipam": {"type": "dhcp", "rnage": 1}}}),
      "network 'storage': attachment.ipam has unknown field(s) rnage for type dhcp"),
     ("network not a mapping", nets(extra=["x"]), "network 'extra': definition must be a mapping"),
-    ("IPv6 is refused until dual-stack lands", nets(v6={"cidr": "2001:db8::/64", "groups": ["agents"],
-                                                        "interface": "ens256", "addressing": "dhcp"}),
-     "network 'v6': cidr 2001:db8::/64 is IPv6, which this release does not support yet"),
+    ("cidr6 on an IPv6 network", nets(v6={"cidr": "2001:db8::/64", "cidr6": "2001:db8:1::/64", "groups": ["agents"],
+                                          "interface": "ens256", "addressing": "dhcp"}),
+     "network 'v6', IPv6: cidr6 is for the IPv6 side of an IPv4 network, but cidr 2001:db8::/64 is already IPv6"),
 ])
 def test_unknown_keys_are_model_errors(case, networks, expected):
     if expected is None:
