@@ -29,6 +29,11 @@ IPAM_FIELDS = {
     "dhcp": ("type",),
     "whereabouts": ("type", "range", "range_start", "range_end", "exclude", "gateway", "routes"),
 }
+# The IPv6 side of a dual-stack network's pool (host-local: a second range set; whereabouts: ipRanges).
+IPAM_FIELDS6 = {
+    "host-local": ("subnet6", "range_start6", "range_end6", "gateway6"),
+    "whereabouts": ("range6", "range_start6", "range_end6"),
+}
 
 
 @dataclass
@@ -96,14 +101,19 @@ def _host_device(problems, network, atype, att, out):
                              "is not a valid Linux interface name: rename the network")
 
 
-def _subnet_ipam(problems, name, field_, itype, ipam, net, out):
-    """host-local ``subnet`` / whereabouts ``range`` with start, end, gateway, exclude."""
-    key = "subnet" if itype == "host-local" else "range"
+def _subnet_ipam(problems, name, field_, itype, ipam, net, out, suffix=""):
+    """host-local ``subnet`` / whereabouts ``range`` with start, end, gateway (``suffix`` 6: the IPv6 side of a
+    dual-stack network, ``subnet6``/``range6``...); ``exclude`` is :func:`_excludes`."""
+    key = ("subnet" if itype == "host-local" else "range") + suffix
     subnet = net
     if ipam.get(key) is not None:
         subnet = checks.net(ipam[key])
         if subnet is None:
             problems.add(where(name), f"{field_}.{key}", f"{ipam[key]!r} is not a CIDR")
+            return False
+        if net is not None and subnet.version != net.version:
+            problems.add(where(name), f"{field_}.{key}", f"{subnet.cidr} is IPv{subnet.version} but cidr{suffix} "
+                         f"{net.cidr} is IPv{net.version}")
             return False
         if net is not None and subnet not in net and subnet != net:
             problems.add(where(name), f"{field_}.{key}", f"{subnet.cidr} is outside cidr {net.cidr}")
@@ -112,28 +122,37 @@ def _subnet_ipam(problems, name, field_, itype, ipam, net, out):
         return False
     out[key] = str(subnet.cidr)
     found = {}
-    for key in ("range_start", "range_end"):
+    for key in ("range_start" + suffix, "range_end" + suffix):
         if ipam.get(key) is not None:
             found[key] = check_ip_in(problems, name, f"{field_}.{key}", ipam[key], subnet)
             if found[key] is not None:
                 out[key] = str(found[key])
-    start, end = found.get("range_start"), found.get("range_end")
+    start, end = found.get("range_start" + suffix), found.get("range_end" + suffix)
     if start is not None and end is not None and start > end:
-        problems.add(where(name), f"{field_}.range_start", f"{start} is after range_end {end}")
-    if ipam.get("gateway") is not None:
-        gw = check_ip_in(problems, name, f"{field_}.gateway", ipam["gateway"], subnet)
+        problems.add(where(name), f"{field_}.range_start{suffix}", f"{start} is after range_end{suffix} {end}")
+    if ipam.get("gateway" + suffix) is not None:
+        gw = check_ip_in(problems, name, f"{field_}.gateway{suffix}", ipam["gateway" + suffix], subnet)
         if gw is not None:
-            out["gateway"] = str(gw)
-    if itype == "whereabouts" and ipam.get("exclude") is not None:
-        excl = []
-        for i, item in enumerate(ipam["exclude"] or []):
-            ex = checks.net(item) or (checks.ip(item) and checks.netaddr.IPNetwork(str(item)))
-            if not ex:
-                problems.add(where(name), f"{field_}.exclude[{i}]", f"{item!r} is not a CIDR or address")
-                continue
-            excl.append(str(ex.cidr))
-        out["exclude"] = excl
+            out["gateway" + suffix] = str(gw)
     return True
+
+
+def _excludes(problems, name, field_, ipam, nets, out):
+    """whereabouts ``exclude``: CIDRs or addresses of either family, split per family (``exclude`` for the first
+    family's range, ``exclude6`` for the IPv6 range of a dual-stack network)."""
+    if ipam.get("exclude") is None:
+        return
+    first = next(iter(nets.values())).version if nets else None
+    out["exclude"] = []
+    for i, item in enumerate(ipam["exclude"] or []):
+        ex = checks.net(item) or (checks.ip(item) and checks.netaddr.IPNetwork(str(item)))
+        if not ex:
+            problems.add(where(name), f"{field_}.exclude[{i}]", f"{item!r} is not a CIDR or address")
+        elif nets and ex.version not in nets:
+            problems.add(where(name, family=ex.version), f"{field_}.exclude[{i}]", f"{ex.cidr} is IPv{ex.version} "
+                         f"but the network has no IPv{ex.version} cidr")
+        else:
+            out.setdefault("exclude" if first is None or ex.version == first else "exclude6", []).append(str(ex.cidr))
 
 
 def _static_ipam(problems, name, field_, ipam, net, out):
@@ -154,22 +173,26 @@ def _static_ipam(problems, name, field_, ipam, net, out):
         if iface is None:
             problems.add(where(name), f"{f}.address", f"{text!r} must be an address with a prefix length (IP/prefix)")
             continue
-        if net is not None:
-            if check_ip_in(problems, name, f"{f}.address", iface.ip, net) is None:
+        own = net.get(iface.version, next(iter(net.values()))) if net else None
+        if own is not None:
+            if check_ip_in(problems, name, f"{f}.address", iface.ip, own) is None:
                 continue
-            if iface.prefixlen != net.prefixlen:
-                problems.add(where(name), f"{f}.address", f"prefix /{iface.prefixlen} differs from cidr {net.cidr}")
+            if iface.prefixlen != own.prefixlen:
+                problems.add(where(name), f"{f}.address", f"prefix /{iface.prefixlen} differs from cidr {own.cidr}")
                 continue
         entry = {"address": f"{iface.ip}/{iface.prefixlen}"}
         if item.get("gateway") is not None:
-            gw = check_ip_in(problems, name, f"{f}.gateway", item["gateway"], net)
+            gw = check_ip_in(problems, name, f"{f}.gateway", item["gateway"], own)
             if gw is not None:
                 entry["gateway"] = str(gw)
         out["addresses"].append(entry)
     return True
 
 
-def load_ipam(problems, name, purpose, ipam, net):
+def load_ipam(problems, network, ipam):
+    """Check ``attachment.ipam`` against the network's families; on a dual-stack network host-local and whereabouts
+    get a pool per family (the IPv6 one defaults to cidr6)."""
+    name, purpose, net, nets = network.name, network.purpose, network.net, network.nets
     field_ = "attachment.ipam"
     defaulted = ipam is None
     if defaulted:
@@ -181,17 +204,24 @@ def load_ipam(problems, name, purpose, ipam, net):
     if itype not in checks.IPAM_TYPES:
         problems.add(where(name), f"{field_}.type", checks.one_of(itype, checks.IPAM_TYPES))
         return None
-    unknown = sorted(set(ipam) - set(IPAM_FIELDS[itype]))
+    allowed = IPAM_FIELDS[itype] + (IPAM_FIELDS6.get(itype, ()) if network.dual_stack else ())
+    unknown = sorted(set(ipam) - set(allowed))
     if unknown:
         problems.add(where(name), field_, f"has unknown field(s) {', '.join(unknown)} for type {itype} "
-                     f"(allowed: {', '.join(IPAM_FIELDS[itype])})")
+                     f"(allowed: {', '.join(allowed)})")
+    _family_rules(problems, network, itype, ipam)
     out = {}
-    routes = load_routes(problems, name, f"{field_}.routes", ipam.get("routes"), net, via_key="gw", dst_key="dst")
+    routes = load_routes(problems, name, f"{field_}.routes", ipam.get("routes"), nets if network.dual_stack else net,
+                         via_key="gw", dst_key="dst")
     if itype in ("host-local", "whereabouts"):
         if not _subnet_ipam(problems, name, field_, itype, ipam, net, out):
             return None
+        if network.dual_stack and not _subnet_ipam(problems, name, field_, itype, ipam, network.net6, out, "6"):
+            return None
+        if itype == "whereabouts":
+            _excludes(problems, name, field_, ipam, nets, out)
     elif itype == "static":
-        if not _static_ipam(problems, name, field_, ipam, net, out):
+        if not _static_ipam(problems, name, field_, ipam, nets, out):
             return None
     if routes:
         out["routes"] = routes
@@ -199,6 +229,23 @@ def load_ipam(problems, name, purpose, ipam, net):
         problems.add(where(name), f"{field_}.routes", "carries a default route (0.0.0.0/0) on a storage network: "
                      "it would steer all pod traffic, and Longhorn replication breaks; remove it")
     return Ipam(type=itype, fields=out, defaulted=defaulted)
+
+
+def _family_rules(problems, network, itype, ipam):
+    """What the IPAM plugins and Longhorn cannot do with IPv6 (docs/upstream-facts.md sections 1, 6 and 10)."""
+    name = network.name
+    if itype == "dhcp" and network.family == 6:
+        problems.add(where(name, family=6), "attachment.ipam.type", "dhcp is IPv4 only (the CNI dhcp plugin speaks "
+                     "DHCPv4, containernetworking/plugins plugins/ipam/dhcp): use whereabouts, host-local or static")
+    if itype == "whereabouts" and network.dual_stack and ipam.get("gateway") is not None:
+        problems.add(where(name), "attachment.ipam.gateway", "cannot be used on a dual-stack network: whereabouts gives "
+                     "its one gateway to every address it allocates, the IPv6 one too (cmd/whereabouts.go); leave it "
+                     "out and give routes with gw instead")
+    if network.purpose == "storage" and network.dual_stack:
+        problems.add(where(name), "attachment", "on a dual-stack storage network would give Longhorn's instance "
+                     "managers two addresses, and Longhorn takes the first of the pod's network-status IPs sorted as "
+                     "text, of either family (longhorn-manager datastore/kubernetes.go GetIPFromPodByCNISetting): "
+                     "give the storage network one family (cidr only)")
 
 
 def load_attachment(problems, network, att):
@@ -247,7 +294,7 @@ def load_attachment(problems, network, att):
     if out.cni_version not in checks.CNI_VERSIONS:
         problems.add(where(name), "attachment.cni_version", f"{out.cni_version!r} is not supported (one of "
                      f"{', '.join(checks.CNI_VERSIONS)})")
-    out.ipam = load_ipam(problems, name, network.purpose, att.get("ipam"), network.net)
+    out.ipam = load_ipam(problems, network, att.get("ipam"))
     caps = att.get("capabilities")
     if caps is not None:
         if not isinstance(caps, dict) or set(caps) - set(CAPABILITIES) or \

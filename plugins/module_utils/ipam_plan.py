@@ -16,7 +16,7 @@ Facts this encodes (see the conformance table in tests/unit/plugins/module_utils
 
 from __future__ import annotations
 
-from ansible_collections.multihomed.rke2.plugins.module_utils import checks
+from ansible_collections.multihomed.rke2.plugins.module_utils import checks, family
 from ansible_collections.multihomed.rke2.plugins.module_utils.checks import where
 
 
@@ -33,12 +33,14 @@ def reserved_cidrs(network):
 
 
 def node_addresses(network, plans):
-    """{address: host} of the static addresses the hosts hold on this network."""
+    """{address: host} of the static addresses the hosts hold on this network (either family)."""
     out = {}
     for host, entries in plans.items():
         for e in entries:
-            if e["network"] == network.name and not e["dhcp"]:
-                out[e["address"]] = host
+            if e["network"] == network.name:
+                for v in family.views(e):
+                    if not v["dhcp"]:
+                        out[v["address"]] = host
     return out
 
 
@@ -46,27 +48,32 @@ def dhcp_hosts(network, plans):
     return sorted(h for h, entries in plans.items() for e in entries if e["network"] == network.name and e["dhcp"])
 
 
-def _host_local_pool(fields, net):
-    subnet = checks.netaddr.IPNetwork(fields["subnet"])
-    first = checks.netaddr.IPAddress(fields["range_start"]) if "range_start" in fields else subnet.network + 1
-    if "range_end" in fields:
-        last = checks.netaddr.IPAddress(fields["range_end"])
+def _host_local_pool(fields, suffix=""):
+    if "subnet" + suffix not in fields:
+        return checks.netaddr.IPSet()
+    subnet = checks.netaddr.IPNetwork(fields["subnet" + suffix])
+    first = checks.netaddr.IPAddress(fields["range_start" + suffix]) if "range_start" + suffix in fields \
+        else subnet.network + 1
+    if "range_end" + suffix in fields:
+        last = checks.netaddr.IPAddress(fields["range_end" + suffix])
     else:
         last = subnet.broadcast - 1 if subnet.version == 4 and subnet.prefixlen < 31 else subnet.last
-    gateway = checks.netaddr.IPAddress(fields["gateway"]) if "gateway" in fields else subnet.network + 1
+    gateway = checks.netaddr.IPAddress(fields["gateway" + suffix]) if "gateway" + suffix in fields \
+        else subnet.network + 1
     return checks.netaddr.IPSet(checks.netaddr.IPRange(first, last)) - checks.netaddr.IPSet([gateway])
 
 
-def _whereabouts_pool(fields):
-    rng = checks.netaddr.IPNetwork(fields["range"])
-    first = checks.netaddr.IPAddress(fields["range_start"]) if "range_start" in fields else rng.network
-    last = checks.netaddr.IPAddress(fields["range_end"]) if "range_end" in fields else rng.last
+def _whereabouts_pool(fields, suffix=""):
+    rng = checks.netaddr.IPNetwork(fields["range" + suffix])
+    first = checks.netaddr.IPAddress(fields["range_start" + suffix]) if "range_start" + suffix in fields \
+        else rng.network
+    last = checks.netaddr.IPAddress(fields["range_end" + suffix]) if "range_end" + suffix in fields else rng.last
     return checks.netaddr.IPSet(checks.netaddr.IPRange(first, last))
 
 
-def _merge_excludes(fields, extra, pool):
+def _merge_excludes(fields, extra, pool, suffix=""):
     """User's excludes first, then every extra CIDR that overlaps the pool, each once."""
-    out = list(fields.get("exclude") or [])
+    out = list(fields.get("exclude" + suffix) or [])
     for cidr in extra:
         if cidr not in out and pool & checks.netaddr.IPSet([cidr]):
             out.append(cidr)
@@ -87,20 +94,25 @@ def plan(problems, networks, plans, member_count):
             continue
         nodes = node_addresses(n, plans)
         taken = dict(nodes)
-        if n.gateway:
-            taken.setdefault(n.gateway, "the network's gateway")
+        for gateway in (n.gateway, n.gateway6):
+            if gateway:
+                taken.setdefault(gateway, "the network's gateway")
         field = "attachment.ipam"
         if ipam.type == "whereabouts":
             pool = _whereabouts_pool(ipam.fields)
-            extra = [f"{a}/{32 if n.family == 4 else 128}" for a in taken] + reserved_cidrs(n)
+            extra = [f"{a}/{32 if family.of(a) == 4 else 128}" for a in taken] + reserved_cidrs(n)
             ipam.fields["exclude"] = _merge_excludes(ipam.fields, extra, pool)
+            if "range6" in ipam.fields:
+                excluded6 = _merge_excludes(ipam.fields, extra, _whereabouts_pool(ipam.fields, "6"), "6")
+                if excluded6:
+                    ipam.fields["exclude6"] = excluded6
             dhcp = dhcp_hosts(n, plans)
             if dhcp and not n.reserved:
                 warnings.append(f"network '{name}': hosts {', '.join(dhcp)} take their address by DHCP, which the "
                                 "model cannot see: list the DHCP server's pool in 'reserved' so whereabouts never "
                                 "hands a pod an address the server gives a node")
         elif ipam.type == "host-local":
-            pool = _host_local_pool(ipam.fields, n.net)
+            pool = _host_local_pool(ipam.fields) | _host_local_pool(ipam.fields, "6")
             for address, owner in taken.items():
                 if checks.netaddr.IPAddress(address) in pool:
                     problems.add(where(name), field, f"host-local pool holds {address}, the address of "

@@ -21,16 +21,26 @@ def _render_ipam(ipam):
     fields = ipam.fields
     out = {"type": ipam.type}
     if ipam.type == "host-local":
-        rng = {"subnet": fields["subnet"]}
-        for src, dst in (("range_start", "rangeStart"), ("range_end", "rangeEnd"), ("gateway", "gateway")):
-            if src in fields:
-                rng[dst] = fields[src]
-        out["ranges"] = [[rng]]
+        out["ranges"] = []
+        for suffix in ("", "6"):  # one range set per family: host-local gives one address from each
+            if "subnet" + suffix not in fields:
+                continue
+            rng = {"subnet": fields["subnet" + suffix]}
+            for src, dst in (("range_start", "rangeStart"), ("range_end", "rangeEnd"), ("gateway", "gateway")):
+                if src + suffix in fields:
+                    rng[dst] = fields[src + suffix]
+            out["ranges"].append([rng])
     elif ipam.type == "whereabouts":
         out["range"] = fields["range"]
         for src in ("range_start", "range_end", "exclude", "gateway"):
             if src in fields:
                 out[src] = fields[src]
+        if "range6" in fields:  # the top-level range comes first, then ipRanges (whereabouts pkg/config/config.go)
+            rng = {"range": fields["range6"]}
+            for src in ("range_start", "range_end", "exclude"):
+                if src + "6" in fields:
+                    rng[src] = fields[src + "6"]
+            out["ipRanges"] = [rng]
     elif ipam.type == "static":
         out["addresses"] = [dict(a) for a in fields["addresses"]]
     if fields.get("routes"):

@@ -201,27 +201,43 @@ def members(network, hosts):
 
 
 def static_node_ip(networks, plan):
-    """The plan's static address on the cluster network; None when it uses DHCP or the host is not on it."""
+    """The plan's static address on the cluster network (``v4,v6`` on a dual-stack one, as RKE2's node-ip takes
+    it); None when an address comes from DHCP or SLAAC, or the host is not on it."""
     cluster = cluster_network(networks)
     for entry in plan:
-        if entry["network"] == cluster.name and not entry["dhcp"]:
-            return entry["address"]
+        if entry["network"] == cluster.name:
+            views = family.views(entry)
+            return None if any(v["dhcp"] for v in views) else ",".join(v["address"] for v in views)
     return None
 
 
+def _fact_address(dev, view):
+    """The address of the view's family that gathered facts show on the device (IPv6: global, inside the cidr)."""
+    if view["family"] == 4:
+        return (dev.get("ipv4") or {}).get("address")
+    cidr = checks.net(view["cidr"])
+    return next((a.get("address") for a in dev.get("ipv6") or [] if a.get("scope") == "global"
+                 and checks.ip(a.get("address")) in cidr), None)
+
+
 def node_ip_from_facts(cluster_name, cluster_groups, host_name, plan, facts):
-    """node-ip for a host: its static cluster address, or the DHCP address its gathered facts show."""
+    """node-ip for a host: its static cluster address, or the DHCP (SLAAC) address its gathered facts show; both
+    families, first family first, on a dual-stack cluster network."""
     for entry in plan:
         if entry["network"] != cluster_name:
             continue
-        if not entry["dhcp"]:
-            return entry["address"]
+        out = []
         dev = (facts or {}).get(entry["device"].replace(".", "_").replace("-", "_")) or {}
-        addr = (dev.get("ipv4") or {}).get("address")
-        if addr:
-            return addr
-        raise ModelError([f"network '{cluster_name}', host '{host_name}': multihomed_addresses uses DHCP on the "
-                          f"cluster network, so node-ip is only known from gathered facts of {entry['device']}, which "
-                          "have no IPv4 address; give the host a static address (recommended for RKE2)"])
+        for i, view in enumerate(family.views(entry)):
+            addr = view["address"] if not view["dhcp"] else _fact_address(dev, view)
+            if not addr:
+                key = "multihomed_addresses" + ("6" if i else "")
+                raise ModelError([f"network '{cluster_name}', host '{host_name}': {key} uses "
+                                  f"{'SLAAC' if view['slaac'] else 'DHCP'} on the cluster network, so node-ip is only "
+                                  f"known from gathered facts of {entry['device']}, which have no "
+                                  f"{'IPv4' if view['family'] == 4 else 'global IPv6'} address; give the host a static "
+                                  "address (recommended for RKE2)"])
+            out.append(addr)
+        return ",".join(out)
     raise ModelError([f"network '{cluster_name}', host '{host_name}': groups: the host is in none of the cluster "
                       f"network's groups ({', '.join(cluster_groups)})"])

@@ -63,6 +63,27 @@ def warnings(networks):
                        + (" (Longhorn's instance managers must keep their default route on the cluster network)"
                           if n.purpose == "storage" else
                           ", or choose the pod's default network with Multus's default-route"))
+        out.extend(_family_warnings(name, n, ipam))
+    return out
+
+
+def _family_warnings(name, n, ipam):
+    """IPv6 limits that are not errors (docs/upstream-facts.md section 10)."""
+    out = []
+    if ipam and ipam.type == "dhcp" and n.dual_stack:
+        out.append(f"network '{name}': attachment.ipam.type dhcp is IPv4 only: pods get no IPv6 address on this "
+                   "dual-stack network (use whereabouts or host-local for both families)")
+    ra = [f for f, addressing, default in ((n.family, n.addressing, n.default_route),
+                                           (6 if n.dual_stack else None, n.addressing6, n.default_route6))
+          if f == 6 and addressing != "static" and not default]
+    if ra:
+        out.append(f"network '{name}': IPv6 by router advertisements (addressing{'6' if n.dual_stack else ''} "
+                   f"{n.addressing6 if n.dual_stack else n.addressing}) without the default route: NetworkManager "
+                   "ignores the routers' default route (ipv6.never-default), netplan (0.106) cannot, so send router "
+                   "advertisements with router lifetime 0 on this segment")
+    if n.purpose == "storage" and n.attachment and n.family == 6:
+        out.append(f"network '{name}': an IPv6 storage network needs Longhorn 1.10.0 or later (single-stack IPv6, V1 "
+                   "data engine; V2 from 1.12)")
     return out
 
 
@@ -102,6 +123,7 @@ def build(raw_networks, hosts):
         "cluster": {
             "network": cluster.name,
             "cidr": cluster.cidr,
+            **({"cidr6": cluster.cidr6} if cluster.dual_stack else {}),
             "groups": list(cluster.groups),
             "devices": sorted(set(e["device"] for h in cluster_hosts for e in plans[h] if e["network"] == cluster.name)),
             "node_ips": {h: plan.static_node_ip(networks, plans[h]) for h in cluster_hosts},
@@ -111,6 +133,7 @@ def build(raw_networks, hosts):
         "nads": k8s_render.nad_manifests(networks),
         "attachments": {name: {"namespace": n.attachment.namespace, "name": n.attachment.name,
                                "type": n.attachment.type, "cidr": n.cidr,
+                               **({"cidr6": n.cidr6} if n.dual_stack else {}),
                                "ipam": n.attachment.ipam.type if n.attachment.ipam else None,
                                "capabilities": k8s_render.capabilities(n.attachment)}
                         for name, n in networks.items() if n.attachment},
