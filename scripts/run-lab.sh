@@ -38,14 +38,14 @@ echo
 echo "================ summary ================"
 echo "site.yml: ${t_site}s; network model validated ${validations} time(s) (expected 1); recap:"
 sed -n '/^PLAY RECAP/,$p' "$STATE/site.log" | tail -n +2 | sed 's/^/  /'
-echo "NICs per host:"
-scripts/lab.sh status | sed 's/^/  /'
 echo "NADs in the cluster API:"
 grep -oE '"?msg"?: .?NAD [^ ]+' "$STATE/prove.log" | sed 's/.*NAD /  /' || true
 echo "pod attachments (from the proof):"
 sed -n '/TASK \[Summary/,/^$/p' "$STATE/prove.log" | grep -E '^\s+"|msg' | sed 's/^/  /' || true
 echo "write-ups reproduced (${t_writeups}s, tests/lab/reproduce_writeups.yml, docs/lab.md):"
 if [ -s "$STATE/writeups.txt" ]; then sed 's/^/  /' "$STATE/writeups.txt"; else echo "  (no result: see $STATE/writeups.log)"; fi
+echo "observed (recorded by the lab playbooks under $STATE/observed; scripts/lab_summary.py, docs/lab.md):"
+.venv/bin/python scripts/lab_summary.py --state "$STATE" | sed 's/^/  /' || echo "  (no summary: scripts/lab_summary.py failed)"
 if [ "$validations" != 1 ]; then
   echo "RESULT: FAILED (site.yml validated the network model ${validations} times, expected once)"; exit 1
 fi
