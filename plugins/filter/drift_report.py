@@ -40,6 +40,12 @@ options:
     description: The registered C(kubernetes.core.k8s_info) result listing NetworkAttachmentDefinitions (all
       namespaces, or at least those of the model).
     type: dict
+  prune_namespaces:
+    description: More namespaces where a managed NAD the model lacks is drift (as C(multus_networks_prune_namespaces));
+      the model's own namespaces always count.
+    type: list
+    elements: str
+    default: []
   longhorn:
     description: The registered C(kubernetes.core.k8s_info) result reading Longhorn's C(storage-network) Setting.
     type: dict
@@ -106,12 +112,13 @@ def _host_checks(hostvars, host, fact):
 
 
 @filter_errors
-def drift_report(report, hostvars=None, hosts=None, fact=None, cluster=None, nads=None, longhorn=None,
-                 longhorn_network=None, longhorn_namespace=None):
+def drift_report(report, hostvars=None, hosts=None, fact=None, cluster=None, nads=None, prune_namespaces=None,
+                 longhorn=None, longhorn_network=None, longhorn_namespace=None):
     require_report(report, "drift_report")
     # hostvars is not handed to the validator: it would copy every host's variables (its type is raw anyway).
     args = validate_args(DOCUMENTATION, "drift_report", hosts=hosts, fact=fact, cluster=cluster, nads=nads,
-                         longhorn=longhorn, longhorn_network=longhorn_network, longhorn_namespace=longhorn_namespace)
+                         prune_namespaces=prune_namespaces, longhorn=longhorn, longhorn_network=longhorn_network,
+                         longhorn_namespace=longhorn_namespace)
     if args["hosts"] and hostvars is None:
         raise AnsibleFilterError("drift_report: hostvars is needed to read the hosts' results")
     per_host = {h: drift.host_findings(h, _host_checks(hostvars, h, args["fact"]), report["plans"].get(h))
@@ -120,7 +127,7 @@ def drift_report(report, hostvars=None, hosts=None, fact=None, cluster=None, nad
     if not args["hosts"]:
         notes.append("hosts not checked (the host part was switched off)")
     if args["cluster"]:
-        found += drift_cluster.nad_findings(report["nads"], nads)
+        found += drift_cluster.nad_findings(report["nads"], nads, args["prune_namespaces"])
         expected = drift_cluster.longhorn_expected(report, args["longhorn_network"])
         more, notes_lh = drift_cluster.longhorn_findings(expected, longhorn, args["longhorn_namespace"])
         found += more

@@ -236,7 +236,7 @@ def build(hosts, cluster, notes=(), cluster_checked=True):
             "cluster_checked": bool(cluster_checked), "notes": list(notes)}
 
 
-def _cell(value):
+def _cell(value, width=_WIDTH):
     if value is None:
         text = "(none)"
     elif isinstance(value, list):
@@ -246,20 +246,23 @@ def _cell(value):
     else:
         text = str(value)
     text = " ".join(text.split())
-    return text if len(text) <= _WIDTH else text[:_WIDTH - 3] + "..."
+    return text if width is None or len(text) <= width else text[:width - 3] + "..."
 
 
 def summary(report):
-    """The report as people read it: one line per finding ('no drift' when clean), then the notes."""
+    """The report as people read it: one line per finding ('no drift' when clean), then the notes.
+
+    The object is never shortened (it names the culprit); long expected/actual/detail cells are (the JSON has all).
+    """
     hosts = report["hosts"]
-    where = f"{len(hosts)} host(s)" + (" and the cluster API" if report.get("cluster_checked", True) else "")
+    parts = ([f"{len(hosts)} host(s)"] if hosts else []) + (["the cluster API"] if report["cluster_checked"] else [])
+    where = " and ".join(parts) or "nothing checked"
     if report["clean"]:
-        head = f"no drift: {where} match the model"
-        lines = [head]
+        lines = [f"no drift in {where}: everything matches the model"]
     else:
         total = sum(report["counts"].values())
-        lines = [f"drift ({report['status']}, exit {report['exit_code']}): {total} finding(s) over {where}"]
-        rows = [[scope, f["kind"], _cell(f["object"]), _cell(f["expected"]), _cell(f["actual"]), _cell(f["detail"])]
+        lines = [f"drift ({report['status']}, exit {report['exit_code']}): {total} finding(s) in {where}"]
+        rows = [[scope, f["kind"], _cell(f["object"], None), _cell(f["expected"]), _cell(f["actual"]), _cell(f["detail"])]
                 for scope, fs in [(h, hosts[h]) for h in hosts] + [("cluster", report["cluster"])] for f in fs]
         lines.append(table(["host", "kind", "object", "expected", "actual", "detail"], rows))
     lines += [f"note: {n}" for n in report.get("notes") or []]

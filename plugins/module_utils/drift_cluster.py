@@ -69,11 +69,12 @@ def _nad_fields(desired, live):
     return want, have
 
 
-def nad_findings(desired, result):
+def nad_findings(desired, result, namespaces=()):
     """Findings for the model's NADs (``report['nads']``) against a k8s_info listing of NADs.
 
-    Missing, different (the fields that differ, spec.config key by key) and, like ``prune``, NADs labelled
-    managed-by multihomed.rke2 that the model no longer has; NADs without the label are never reported.
+    Missing, different (the fields that differ, spec.config key by key) and, like the module's ``prune``, NADs
+    labelled managed-by multihomed.rke2 that the model no longer has, in the model's namespaces and ``namespaces``
+    (``multus_networks_prune_namespaces``); NADs without the label are never reported.
     """
     what = "NetworkAttachmentDefinitions"
     live, unread = _read(result, what)
@@ -93,7 +94,9 @@ def nad_findings(desired, result):
         elif action == "updated":
             want, have = _nad_fields(obj, by_key[key])
             out.append(finding("nad", key, want, have, "differs: " + ", ".join(want)))
-    for obj in nad_model.prune_candidates(live, set(nad_model.key_of(o) for o in wanted)):
+    scope = set(o["metadata"]["namespace"] for o in wanted) | set(namespaces)
+    in_scope = [o for o in live if (o.get("metadata") or {}).get("namespace") in scope]
+    for obj in nad_model.prune_candidates(in_scope, set(nad_model.key_of(o) for o in wanted)):
         out.append(finding("nad", nad_model.key_of(obj), "absent", "present",
                            f"labelled {MANAGED_SELECTOR} but not in the model (prune would delete it)"))
     return out

@@ -40,7 +40,7 @@ def test_clean(report):
                        longhorn=k8s(setting("mna/storage")))
     assert (out["clean"], out["status"], out["exit_code"]) == (True, "clean", 0)
     assert out["hosts"] == {"s1": []} and out["cluster"] == []
-    assert out["summary"] == "no drift: 1 host(s) and the cluster API match the model"
+    assert out["summary"] == "no drift in 1 host(s) and the cluster API: everything matches the model"
 
 
 def test_cluster_only_names_the_nad_and_the_setting(report):

@@ -168,15 +168,16 @@ def test_report_counts_and_rejects_non_findings():
 
 def test_summary_clean():
     assert drift.summary(drift.build({"h1": [], "h2": []}, [])) == \
-        "no drift: 2 host(s) and the cluster API match the model"
+        "no drift in 2 host(s) and the cluster API: everything matches the model"
     assert drift.summary(drift.build({"h1": []}, [], cluster_checked=False, notes=["x"])) == \
-        "no drift: 1 host(s) match the model\nnote: x"
+        "no drift in 1 host(s): everything matches the model\nnote: x"
+    assert drift.summary(drift.build({}, [])).startswith("no drift in the cluster API:")
 
 
 def test_summary_one_line_per_finding():
     text = drift.summary(drift.build({"h1": [ADDR], "h2": []}, [NAD]))
     lines = text.splitlines()
-    assert lines[0] == "drift (drift, exit 1): 2 finding(s) over 2 host(s) and the cluster API"
+    assert lines[0] == "drift (drift, exit 1): 2 finding(s) in 2 host(s) and the cluster API"
     assert lines[1].split() == ["host", "kind", "object", "expected", "actual", "detail"]
     assert len(lines) == 5
     assert lines[3].split()[:5] == ["h1", "address", "storage", "(ens224)", "198.18.50.21/24"]
@@ -185,9 +186,9 @@ def test_summary_one_line_per_finding():
 
 
 def test_summary_shortens_long_cells():
-    long = finding("nad", "ns/x", "a" * 100, None, "")
+    long = finding("nad", "ns/" + "x" * 60, "a" * 100, None, "")
     line = drift.summary(drift.build({}, [long])).splitlines()[3]
-    assert "a" * 45 + "..." in line and "(none)" in line
+    assert "a" * 45 + "..." in line and "(none)" in line and "ns/" + "x" * 60 in line
 
 
 @pytest.mark.parametrize("checks, kinds", [

@@ -72,6 +72,12 @@ def test_nad_findings(result, expected):
     assert dc.nad_findings(DESIRED, result) == expected
 
 
+def test_managed_leftovers_only_in_the_models_namespaces_and_those_named():
+    result = live(nad(), nad(name="old", ns="elsewhere"), nad(name="older", ns="retired"))
+    assert dc.nad_findings(DESIRED, result) == []
+    assert [f["object"] for f in dc.nad_findings(DESIRED, result, ["retired"])] == ["retired/older"]
+
+
 @pytest.mark.parametrize("want, have, expected", [
     ({"a": 1}, {"a": 1}, []),
     ({"a": {"b": [1, 2]}}, {"a": {"b": [2, 1]}}, [("a.b", [1, 2], [2, 1])]),
