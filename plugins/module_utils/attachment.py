@@ -211,7 +211,7 @@ def load_ipam(problems, network, ipam):
                      f"(allowed: {', '.join(allowed)})")
     _family_rules(problems, network, itype, ipam)
     out = {}
-    routes = load_routes(problems, name, f"{field_}.routes", ipam.get("routes"), nets if network.dual_stack else net,
+    routes = load_routes(problems, name, f"{field_}.routes", ipam.get("routes"), nets if net is not None else None,
                          via_key="gw", dst_key="dst")
     if itype in ("host-local", "whereabouts"):
         if not _subnet_ipam(problems, name, field_, itype, ipam, net, out):

@@ -8,11 +8,13 @@ A network is IPv4, IPv6 or both. Its ``cidr`` (with ``gateway``, ``addressing``,
 ``default_route6`` and ``multihomed_addresses6``) adds IPv6 to an IPv4 network. A NIC plan entry keeps the same
 shape: the keys without suffix hold the first family (so an IPv4-only plan is what it always was), the keys ending
 in ``6`` the second. :func:`views` turns an entry into one mapping per family, which is what the renderers read.
+
+Standard library only (no netaddr): nic_config and nic_state, which use it, also run on the hosts.
 """
 
 from __future__ import annotations
 
-from ansible_collections.multihomed.rke2.plugins.module_utils import checks
+import ipaddress
 
 # Keys of a plan entry per family view: first family (no suffix), second family (suffix 6).
 VIEW_KEYS = ("cidr", "gateway", "default_route", "routes", "dhcp", "slaac", "address", "prefix")
@@ -24,8 +26,11 @@ def of(text):
         return 4
     if text == "::/0":
         return 6
-    parsed = checks.net(text) or checks.ip(str(text).split("/")[0])
-    return parsed.version if parsed is not None else None
+    # ipaddress, not netaddr: nic_config uses this on the hosts too (module nic_plan), which have no netaddr.
+    try:
+        return ipaddress.ip_interface(str(text).strip()).version
+    except ValueError:
+        return None
 
 
 def name(family):

@@ -173,7 +173,7 @@ def _load_network(problems, name, spec):
         problems.add(where(name), "addressing", checks.one_of(n.addressing, allowed))
     n.default_route = _default_route(problems, n, spec, "", n.gateway, n.addressing, n.family)
     _load_family6(problems, n, spec)
-    routes = load_routes(problems, name, "routes", spec.get("routes"), n.nets if n.dual_stack else net)
+    routes = load_routes(problems, name, "routes", spec.get("routes"), n.nets if net is not None else None)
     n.routes = [r for r in routes if not n.dual_stack or family_of(r["to"]) == 4]
     n.routes6 = [r for r in routes if n.dual_stack and family_of(r["to"]) == 6]
     if any(checks.is_default_dst(r["to"]) for r in routes):

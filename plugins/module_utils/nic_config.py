@@ -14,6 +14,7 @@ __metaclass__ = type
 
 import uuid
 
+from ansible_collections.multihomed.rke2.plugins.module_utils import family
 from ansible_collections.multihomed.rke2.plugins.module_utils.checks import ModelError
 
 # Keys every NIC plan entry carries (plan.host_plan writes them all).
@@ -38,8 +39,9 @@ def check_plan(plan):
         if missing:
             problems.append(f"{where}: missing {', '.join(missing)}")
             continue
-        if not entry["dhcp"] and (not entry["address"] or not entry["prefix"]):
-            problems.append(f"{where}: a static entry needs address and prefix")
+        for i, v in enumerate(family.views(entry)):
+            if not v["dhcp"] and (not v["address"] or not v["prefix"]):
+                problems.append(f"{where}: a static entry needs address and prefix" + ("6" if i else ""))
         for j, route in enumerate(entry.get("routes") or []):
             if not isinstance(route, dict) or "to" not in route:
                 problems.append(f"{where}: routes[{j}] must be a mapping with 'to'")
@@ -57,24 +59,37 @@ def _nm_route(route):
     return route["to"]
 
 
-def _static_default(entry):
-    return bool(entry["default_route"] and not entry["dhcp"] and entry["gateway"])
+def _static_default(view):
+    """The gateway of a family view that carries the host's default route of its family by a static route."""
+    return view["gateway"] if view["default_route"] and not view["dhcp"] and view["gateway"] else None
 
 
-def _netplan_routes(entry):
-    routes = [{"to": "default", "via": entry["gateway"]}] if _static_default(entry) else []
-    for route in entry.get("routes") or []:
-        routes.append(dict(route) if "via" in route else dict(route, scope="link"))
+DEFAULT_DST = {4: "default", 6: "::/0"}
+
+
+def _netplan_routes(views):
+    routes = [{"to": DEFAULT_DST[v["family"]], "via": _static_default(v)} for v in views if _static_default(v)]
+    for v in views:
+        for route in v["routes"]:
+            routes.append(dict(route) if "via" in route else dict(route, scope="link"))
     return routes
 
 
 def _netplan_ip(entry):
-    out = {"dhcp4": bool(entry["dhcp"])}
-    if not entry["dhcp"]:
-        out["addresses"] = ["%s/%s" % (entry["address"], entry["prefix"])]
-    if entry["dhcp"] and not entry["default_route"]:
+    """Addresses and routes of both families. IPv6: static addresses with accept-ra off; DHCPv6 (dhcp6 and
+    accept-ra, the default route comes in router advertisements) or SLAAC (accept-ra only)."""
+    views = family.views(entry)
+    v4, v6 = family.view(entry, 4), family.view(entry, 6)
+    out = {"dhcp4": bool(v4 and v4["dhcp"])}
+    if v6:
+        out["dhcp6"] = bool(v6["dhcp"] and not v6["slaac"])
+        out["accept-ra"] = bool(v6["dhcp"])
+    addresses = ["%s/%s" % (v["address"], v["prefix"]) for v in views if not v["dhcp"]]
+    if addresses:
+        out["addresses"] = addresses
+    if v4 and v4["dhcp"] and not v4["default_route"]:
         out["dhcp4-overrides"] = {"use-routes": False}
-    routes = _netplan_routes(entry)
+    routes = _netplan_routes(views)
     if routes:
         out["routes"] = routes
     if entry.get("mtu"):
@@ -157,14 +172,19 @@ def networkd_shims(plan, prefix="60-multihomed-"):
         network = [["Match", [["Name", shim]]]]
         if entry.get("mtu"):
             network.append(["Link", [["MTUBytes", entry["mtu"]]]])
-        net = [["DHCP", "ipv4"]] if entry["dhcp"] else [["Address", "%s/%s" % (entry["address"], entry["prefix"])]]
-        if _static_default(entry):
-            net.append(["Gateway", entry["gateway"]])
-        net.append(["LinkLocalAddressing", "no"])
+        views = family.views(entry)
+        v4, v6 = family.view(entry, 4), family.view(entry, 6)
+        dhcp = [f"ipv{v['family']}" for v in views if v["dhcp"] and not v["slaac"]]
+        net = [["DHCP", dhcp[0] if len(dhcp) == 1 else "yes"]] if dhcp else []
+        net += [["Address", "%s/%s" % (v["address"], v["prefix"])] for v in views if not v["dhcp"]]
+        net += [["Gateway", _static_default(v)] for v in views if _static_default(v)]
+        net.append(["LinkLocalAddressing", "ipv6" if v6 else "no"])
+        if v6:
+            net.append(["IPv6AcceptRA", bool(v6["dhcp"])])
         network.append(["Network", net])
-        if entry["dhcp"] and not entry["default_route"]:
+        if v4 and v4["dhcp"] and not v4["default_route"]:
             network.append(["DHCPv4", [["UseRoutes", False], ["UseGateway", False]]])
-        for route in entry.get("routes") or []:
+        for route in [r for v in views for r in v["routes"]]:
             keys = [["Destination", route["to"]]]
             keys.append(["Gateway", route["via"]] if "via" in route else ["Scope", "link"])
             if "metric" in route:
@@ -182,19 +202,27 @@ def _connection(cid, device, kind, priority):
             "interface-name": device, "autoconnect": True, "autoconnect-priority": priority}
 
 
-def _nm_ipv4(entry):
-    ipv4 = {"method": "auto" if entry["dhcp"] else "manual"}
-    if not entry["dhcp"]:
-        ipv4["address1"] = "%s/%s" % (entry["address"], entry["prefix"])
-    if _static_default(entry):
-        ipv4["gateway"] = entry["gateway"]
-    if not entry["default_route"]:
-        ipv4["never-default"] = True
-        if entry["dhcp"]:
-            ipv4["ignore-auto-routes"] = True
-    for index, route in enumerate(entry.get("routes") or [], 1):
-        ipv4["route%d" % index] = _nm_route(route)
-    return ipv4
+def _nm_family(view):
+    """[ipv4] or [ipv6] of one family view: manual, or auto (DHCPv4; IPv6: router advertisements with SLAAC or
+    DHCPv6 as the router's M/O flags say), never-default off the default route."""
+    out = {"method": "auto" if view["dhcp"] else "manual"}
+    if not view["dhcp"]:
+        out["address1"] = "%s/%s" % (view["address"], view["prefix"])
+    if _static_default(view):
+        out["gateway"] = view["gateway"]
+    if not view["default_route"]:
+        out["never-default"] = True
+        if view["dhcp"]:
+            out["ignore-auto-routes"] = True
+    for index, route in enumerate(view["routes"], 1):
+        out["route%d" % index] = _nm_route(route)
+    return out
+
+
+def _nm_ip(entry):
+    """The [ipv4] and [ipv6] sections of an entry: a family it lacks is disabled (IPv4) or link-local (IPv6)."""
+    v4, v6 = family.view(entry, 4), family.view(entry, 6)
+    return (_nm_family(v4) if v4 else {"method": "disabled"}), (_nm_family(v6) if v6 else {"method": "link-local"})
 
 
 def nm_connections(plan, prefix="multihomed-", priority=10):
@@ -243,8 +271,7 @@ def nm_connections(plan, prefix="multihomed-", priority=10):
             data["ipv4"] = {"method": "disabled"}
             data["ipv6"] = {"method": "disabled"}
         else:
-            data["ipv4"] = _nm_ipv4(entry)
-            data["ipv6"] = {"method": "link-local"}
+            data["ipv4"], data["ipv6"] = _nm_ip(entry)
         out.append({"id": cid, "device": entry["device"], "trunk": False, "data": data})
         if entry.get("shim"):
             out.append(_nm_shim(entry, prefix, priority))
@@ -258,8 +285,7 @@ def _nm_bridge(entry, prefix, priority):
     connection = dict(_connection(cid, entry["bridge"], "bridge", priority), **{"autoconnect-slaves": 1})
     data = {"connection": connection, "ethernet": {"mtu": entry["mtu"]} if entry.get("mtu") else {},
             "bridge": {"stp": False, "forward-delay": 0}}
-    data["ipv4"] = _nm_ipv4(entry)
-    data["ipv6"] = {"method": "link-local"}
+    data["ipv4"], data["ipv6"] = _nm_ip(entry)
     return {"id": cid, "device": entry["bridge"], "trunk": False, "data": data}
 
 
@@ -271,6 +297,6 @@ def _nm_shim(entry, prefix, priority):
     if entry.get("mtu"):
         ethernet["mtu"] = entry["mtu"]
     data = {"connection": _connection(cid, entry["shim"], "macvlan", priority), "ethernet": ethernet,
-            "macvlan": {"parent": entry["device"], "mode": 2}, "ipv4": _nm_ipv4(entry),
-            "ipv6": {"method": "link-local"}}
+            "macvlan": {"parent": entry["device"], "mode": 2}}
+    data["ipv4"], data["ipv6"] = _nm_ip(entry)
     return {"id": cid, "device": entry["shim"], "trunk": False, "data": data}

@@ -98,7 +98,7 @@ def _address(problems, n, host, value, used_addresses, suffix=""):
     if used_addresses is not None:
         other = used_addresses.get(address)
         if other is not None:
-            problems.add(at, "multihomed_addresses", f"{address} is also the address of host '{other}'")
+            problems.add(at, key, f"{address} is also the address of host '{other}'")
         else:
             used_addresses[address] = host.name
     out = {"dhcp": False, "address": str(address), "prefix": net.prefixlen if net is not None else None}
