@@ -64,6 +64,51 @@ def job_template_names():
     return sorted(f[:-4] for f in os.listdir(os.path.join(AWX_DIR, "job_templates")) if f.endswith(".yml"))
 
 
+def schedule(name):
+    """The file awx/schedules/<name>.yml: {'schedule': awx.awx.schedule parameters}."""
+    return load(os.path.join(AWX_DIR, "schedules", name + ".yml"))
+
+
+def schedule_names():
+    return sorted(f[:-4] for f in os.listdir(os.path.join(AWX_DIR, "schedules")) if f.endswith(".yml"))
+
+
+def rrule_errors(rrule):
+    """AWX's SchedulePreviewSerializer.validate_rrule (awx/api/serializers.py): the errors the API would answer."""
+    from dateutil.rrule import rrulestr
+
+    errors = []
+    dtstarts = re.findall(r".*?(DTSTART(;[^:]+)?\:[0-9]+T[0-9]+Z?)", rrule)
+    if not dtstarts:
+        errors.append("Valid DTSTART required in rrule. Value should start with: DTSTART:YYYYMMDDTHHMMSSZ")
+    if re.findall(r".*?(DTSTART:[0-9]+T[0-9]+) ", rrule):
+        errors.append("DTSTART cannot be a naive datetime.  Specify ;TZINFO= or YYYYMMDDTHHMMSSZZ.")
+    if len(dtstarts) > 1:
+        errors.append("Multiple DTSTART is not supported.")
+    if "rrule:" not in rrule.lower():
+        errors.append("One or more rule required in rrule.")
+    for word in ("EXDATE", "RDATE"):
+        if word.lower() + ":" in rrule.lower():
+            errors.append("%s not allowed in rrule." % word)
+    for rule in re.findall(r".*?(RULE\:[^\s]*)", rrule):
+        if "interval" not in rule.lower():
+            errors.append("INTERVAL required in rrule: %s" % rule)
+        elif "secondly" in rule.lower():
+            errors.append("SECONDLY is not supported: %s" % rule)
+        if re.match(r".*?BYDAY[\:\=][0-9]+[a-zA-Z]{2}", rule):
+            errors.append("BYDAY with numeric prefix not supported: %s" % rule)
+        if "COUNT" in rule and "UNTIL" in rule:
+            errors.append("RRULE may not contain both COUNT and UNTIL: %s" % rule)
+        count = re.match(r".*?(COUNT\=[0-9]+)", rule)
+        if count and int(count.group(1).split("=")[1]) > 999:
+            errors.append("COUNT > 999 is unsupported: %s" % rule)
+    try:
+        rrulestr(rrule, forceset=True)
+    except (ValueError, TypeError) as exc:
+        errors.append("rrule parsing failed validation: %s" % exc)
+    return errors
+
+
 def survey_spec_errors(spec):
     """AWX's JobTemplateSurveySpec._validate_spec_data: the errors the API would answer 400 with, all of them."""
     errors = []

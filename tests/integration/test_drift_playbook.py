@@ -15,11 +15,15 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 
 import pytest
 import yaml
 
 from k8s_harness import ROOT, _parse, _tool, ansible_env
+
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
+import awx_job  # noqa: E402  pylint: disable=wrong-import-position
 
 NAD = "macvlan-longhorn-dhcp"
 SETTING = ("longhorn.io", "v1beta2", "longhorn-system", "settings", "storage-network")
@@ -108,6 +112,31 @@ def test_drift_names_exactly_what_changed_in_the_api(cluster, unique_ns, invento
         "kind": "longhorn_setting", "object": "Setting longhorn-system/storage-network",
         "expected": f"{unique_ns}/{NAD}", "actual": "kube-system/someone-elses-nad",
         "detail": "instance managers get lhnet1 on the NAD this names; change it only with every volume detached"}]
+
+
+def test_drift_job_template_as_awx_runs_it(cluster, unique_ns, inventory, tmp_path):
+    """The drift job template through ansible-runner: survey answers switch the node checks off (the lab's nic_plan
+    run is not part of this test), the hosts are still listed, the run succeeds on a clean cluster and the report is
+    the job's artifact (artifact_data of the playbook_on_stats event, which AWX stores as the job's artifacts)."""
+    cluster.ensure_namespace("longhorn-system")
+    proc, _data = playbook(inventory, "multus.yml", {"multihomed_kubeconfig": cluster.kubeconfig,
+                                                     "test_nad_namespace": unique_ns})
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    hosts = yaml.safe_load(open(os.path.join(inventory, "hosts.yml")))
+    hosts["all"]["vars"]["test_nad_namespace"] = unique_ns
+    with open(os.path.join(inventory, "hosts.yml"), "w") as f:
+        yaml.safe_dump(hosts, f)
+    pdd = str(tmp_path / "job")
+    result = awx_job.run(pdd, "drift", inventory, answers={
+        "multihomed_kubeconfig": cluster.kubeconfig, "multihomed_drift_nics": "false", "multihomed_drift_rke2": "false"})
+    stdout = open(os.path.join(pdd, "artifacts", "1", "stdout")).read()
+    assert (result.status, result.rc) == ("successful", 0), stdout[-4000:]
+    events = os.path.join(pdd, "artifacts", "1", "job_events")
+    (stats,) = [e for e in (json.load(open(os.path.join(events, n))) for n in sorted(os.listdir(events)))
+                if e["event"] == "playbook_on_stats"]
+    artifact = stats["event_data"]["artifact_data"]["multihomed_drift"]
+    assert artifact["clean"] is True and artifact["hosts"] == {"a1": [], "s1": []}
+    assert "no drift in 2 host(s) and the cluster API" in stdout
 
 
 def test_drift_without_an_api_is_incomplete_not_clean(inventory, tmp_path):

@@ -19,6 +19,7 @@ sys.path.insert(0, os.path.join(ROOT, "scripts"))
 import awx_job  # noqa: E402
 
 TEMPLATES = awx_job.job_template_names()
+SCHEDULES = awx_job.schedule_names()
 CREDENTIAL_ROLES = {"machine", "vault", "rke2_token", "kubernetes"}
 PY_TYPES = {"str": str, "bool": bool, "int": int, "dict": dict, "list": list, "raw": object, "float": (int, float)}
 
@@ -126,6 +127,23 @@ def test_credential_type_rules_name_the_culprit(change, expected):
     assert any(expected in e for e in errors), errors
 
 
+@pytest.mark.parametrize("rrule, expected", [
+    ("RRULE:FREQ=DAILY;INTERVAL=1", "Valid DTSTART required"),
+    ("DTSTART:20250101T023000 RRULE:FREQ=DAILY;INTERVAL=1", "cannot be a naive datetime"),
+    ("DTSTART:20250101T023000Z DTSTART:20250102T023000Z RRULE:FREQ=DAILY;INTERVAL=1", "Multiple DTSTART"),
+    ("DTSTART:20250101T023000Z", "One or more rule required"),
+    ("DTSTART:20250101T023000Z RRULE:FREQ=DAILY", "INTERVAL required"),
+    ("DTSTART:20250101T023000Z RRULE:FREQ=SECONDLY;INTERVAL=1", "SECONDLY is not supported"),
+    ("DTSTART:20250101T023000Z RRULE:FREQ=MONTHLY;INTERVAL=1;BYDAY=1MO", "BYDAY with numeric prefix"),
+    ("DTSTART:20250101T023000Z RRULE:FREQ=DAILY;INTERVAL=1;COUNT=2;UNTIL=20260101T000000Z", "both COUNT and UNTIL"),
+    ("DTSTART:20250101T023000Z RRULE:FREQ=DAILY;INTERVAL=1;COUNT=1000", "COUNT > 999"),
+    ("DTSTART:20250101T023000Z RRULE:FREQ=DAILI;INTERVAL=1", "rrule parsing failed validation"),
+])
+def test_rrule_rules_name_the_culprit(rrule, expected):
+    errors = awx_job.rrule_errors(rrule)
+    assert any(expected in e for e in errors), errors
+
+
 # ---- the files ------------------------------------------------------------------------------------------------
 def test_credential_type_is_what_awx_accepts():
     ctype = awx_job.credential_type()
@@ -188,6 +206,29 @@ def test_survey_questions_agree_with_the_roles(name):
         else:
             assert kind == "str", var
             assert set(q.get("choices", [])) <= set(options[var].get("choices", q.get("choices", []))), var
+
+
+@pytest.mark.parametrize("name", SCHEDULES)
+def test_schedule_is_what_awx_accepts(name):
+    doc = awx_job.schedule(name)
+    assert set(doc) == {"schedule"}
+    sched = doc["schedule"]
+    assert argument_errors(sched, module_argument_spec("schedule")) == []
+    assert awx_job.rrule_errors(sched["rrule"]) == []
+    names = {awx_job.job_template(t)["job_template"]["name"]: t for t in TEMPLATES}
+    assert sched["unified_job_template"] in names, "%s: no job template named %s" % (name, sched["unified_job_template"])
+
+
+def test_configure_playbook_forwards_every_parameter_the_schedules_use():
+    with open(os.path.join(ROOT, "awx", "configure.yml")) as f:
+        play = yaml.safe_load(f)[0]
+    forwarded = next(t["awx.awx.schedule"] for t in play["tasks"] if "awx.awx.schedule" in t)
+    from_file = {k for k, v in forwarded.items() if "_multihomed_awx_sc." + k in str(v)}
+    for name in SCHEDULES:
+        unused = set(awx_job.schedule(name)["schedule"]) - from_file
+        assert not unused, "%s: awx/configure.yml does not pass %s" % (name, sorted(unused))
+    assert set(forwarded) <= set(module_argument_spec("schedule"))
+    assert set(play["vars"]["multihomed_awx_schedules"]) == set(SCHEDULES)
 
 
 def test_configure_playbook_forwards_every_parameter_the_files_use():
