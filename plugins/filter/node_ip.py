@@ -39,7 +39,9 @@ EXAMPLES = r"""
 
 RETURN = r"""
 _value:
-  description: The address, without prefix (a list of them for a list of hosts).
+  description:
+    - The address, without prefix (a list of them for a list of hosts).
+    - On a dual-stack cluster network both addresses as RKE2's node-ip takes them, C(v4,v6).
   type: raw
 """
 

@@ -29,7 +29,8 @@ options:
       - C(host), C(server), C(bootstrap), C(node_name), C(node_ip), C(bootstrap_ip), C(server_ips), C(cni) and
         C(token) are required; C(agent_token), C(node_external_ip), C(node_labels), C(server_taints),
         C(agent_taints), C(data_dir), C(api_host), C(supervisor_port), C(advertise_address), C(tls_san),
-        C(cluster_cidr), C(service_cidr) and C(extra) are optional. Other keys are an error.
+        C(cluster_cidr), C(service_cidr), C(cluster_cidr6), C(service_cidr6) and C(extra) are optional. Other keys
+        are an error. C(node_ip) may be a C(v4,v6) pair (dual-stack cluster network).
     type: dict
     required: true
 """

@@ -81,11 +81,15 @@ def canal_values(cluster, backend="vxlan", autodetect="cidr", plans=None):
         flannel["iface"] = devices[0]
     else:
         flannel["regexIface"] = regex
-    if autodetect == "cidr":
-        method = f"cidr={cluster['cidr']}"
-    else:
-        method = "interface=%s" % (regex if len(devices) > 1 else "^%s$" % re.escape(devices[0]))
-    return {"flannel": flannel, "calico": {"ipAutoDetectionMethod": method}}
+    iface = "interface=%s" % (regex if len(devices) > 1 else "^%s$" % re.escape(devices[0]))
+    # IPv6: the chart reads calico.ip6AutoDetectionMethod when RKE2 gives it an IPv6 cluster-cidr (global.
+    # clusterCIDRv6); flannel's iface (or a name regexIface) serves both families (docs/upstream-facts.md 10).
+    calico = {}
+    for cidr in (cluster["cidr"], cluster.get("cidr6")):
+        if cidr:
+            key = "ip6AutoDetectionMethod" if ":" in cidr else "ipAutoDetectionMethod"
+            calico[key] = f"cidr={cidr}" if autodetect == "cidr" else iface
+    return {"flannel": flannel, "calico": calico}
 
 
 def calico_values(cluster):
@@ -94,7 +98,11 @@ def calico_values(cluster):
     problems = Problems()
     _devices(cluster, None, problems, "")
     problems.raise_if_any()
-    return {"installation": {"calicoNetwork": {"nodeAddressAutodetectionV4": {"cidrs": [cluster["cidr"]]}}}}
+    network = {}
+    for cidr in (cluster["cidr"], cluster.get("cidr6")):
+        if cidr:
+            network["nodeAddressAutodetectionV6" if ":" in cidr else "nodeAddressAutodetectionV4"] = {"cidrs": [cidr]}
+    return {"installation": {"calicoNetwork": network}}
 
 
 def cilium_values(cluster, multus=False, rke2_version="", plans=None):

@@ -17,6 +17,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import ipaddress
 from dataclasses import MISSING, dataclass, field, fields
 from typing import Any, Dict, List
 
@@ -34,6 +35,7 @@ DEFAULT_DATA_DIR = "/var/lib/rancher/rke2"
 # RKE2's own defaults, so an absent key and its default compare equal in the running-cluster guard.
 IMMUTABLE_DEFAULTS = {"cni": ["canal"], "cluster-cidr": "10.42.0.0/16", "service-cidr": "10.43.0.0/16"}
 CANAL_BACKEND = "canal backend"
+IP_FAMILIES = "IP families"
 DEFAULT_CANAL_BACKEND = "vxlan"
 # What "empty" means for a config.yaml value: left out of the file (False and 0 are values).
 _EMPTY = ("", [], None)
@@ -69,6 +71,8 @@ class NodeConfig:
     tls_san: List[str] = field(default_factory=list)
     cluster_cidr: str = ""
     service_cidr: str = ""
+    cluster_cidr6: str = ""  # rke2_cluster_cidr6: the IPv6 pod CIDR of a dual-stack (or IPv6-only) cluster
+    service_cidr6: str = ""  # rke2_service_cidr6
     extra: Dict[str, Any] = field(default_factory=dict)  # rke2_config_extra
 
     @classmethod
@@ -98,11 +102,63 @@ class NodeConfig:
                                   f"got {type(node.extra).__name__}")
         if not node.node_ip:
             raise Rke2ConfigError(f"host '{host}': node_ip is empty (no address on the cluster network)")
+        _check_families(node)
         return node
 
     @property
+    def families(self):
+        """The node-ip's families in order: [4], [6], [4, 6] (or [6, 4])."""
+        return [ipaddress.ip_address(a.strip()).version for a in str(self.node_ip).split(",")]
+
+    @property
     def join_url(self):
-        return f"https://{self.api_host if self.api_host else self.bootstrap_ip}:{self.supervisor_port}"
+        host = self.api_host if self.api_host else str(self.bootstrap_ip).split(",")[0].strip()
+        return f"https://{'[%s]' % host if ':' in host else host}:{self.supervisor_port}"
+
+
+def _family_of_cidr(text):
+    try:
+        return ipaddress.ip_network(str(text).strip(), strict=True).version
+    except ValueError:
+        return None
+
+
+def _check_families(node):
+    """node-ip addresses, and the CIDR pairs a dual-stack (or IPv6) node-ip needs (rke2-docs
+    networking/basic_network_options.md "Dual-stack configuration": servers set dual-stack cluster-cidr and
+    service-cidr)."""
+    host = node.host
+    try:
+        families = node.families
+    except ValueError:
+        raise Rke2ConfigError(f"host '{host}': node_ip {node.node_ip!r} is not one address or a v4,v6 pair") from None
+    if len(families) > 2 or len(set(families)) != len(families):
+        raise Rke2ConfigError(f"host '{host}': node_ip {node.node_ip!r} must be one address or one per family")
+    for name, want in (("cluster_cidr", 4), ("service_cidr", 4), ("cluster_cidr6", 6), ("service_cidr6", 6)):
+        value = getattr(node, name)
+        if value and _family_of_cidr(value) != want:
+            raise Rke2ConfigError(f"host '{host}': rke2_{name} {value!r} is not an IPv{want} CIDR")
+    if not node.server:
+        return
+    for name in ("cluster_cidr6", "service_cidr6"):
+        if 6 in families and not getattr(node, name):
+            raise Rke2ConfigError(f"host '{host}': node-ip {node.node_ip} has an IPv6 address (the cluster network "
+                                  f"has IPv6) but rke2_{name} is empty: RKE2 needs the IPv6 pod and service CIDRs "
+                                  "(e.g. rke2_cluster_cidr6: fd42::/56, rke2_service_cidr6: fd43::/112)")
+        if 6 not in families and getattr(node, name):
+            raise Rke2ConfigError(f"host '{host}': rke2_{name} is set but node-ip {node.node_ip} has no IPv6 address: "
+                                  "give the cluster network IPv6 (cidr6) first")
+    if 4 not in families and (node.cluster_cidr or node.service_cidr):
+        raise Rke2ConfigError(f"host '{host}': node-ip {node.node_ip} is IPv6 only, so rke2_cluster_cidr and "
+                              "rke2_service_cidr (IPv4) must stay empty")
+
+
+def _pair(node, v4, v6, key):
+    """cluster-cidr / service-cidr as RKE2 takes them: IPv4 alone (as before), ``v4,v6`` in node-ip order, or v6."""
+    if not v6:
+        return v4
+    parts = {4: v4 or IMMUTABLE_DEFAULTS[key], 6: v6}
+    return ",".join(parts[f] for f in node.families)
 
 
 def _unique(items):
@@ -125,10 +181,11 @@ def build_config(node):
             "token": node.token,
             "agent-token": node.agent_token,
             "advertise-address": node.advertise_address,
-            "tls-san": _unique(([node.api_host] if node.api_host else []) + node.server_ips + node.tls_san),
+            "tls-san": _unique(([node.api_host] if node.api_host else [])
+                               + [a.strip() for ip in node.server_ips for a in str(ip).split(",")] + node.tls_san),
             "cni": node.cni,
-            "cluster-cidr": node.cluster_cidr,
-            "service-cidr": node.service_cidr,
+            "cluster-cidr": _pair(node, node.cluster_cidr, node.cluster_cidr6, "cluster-cidr"),
+            "service-cidr": _pair(node, node.service_cidr, node.service_cidr6, "service-cidr"),
         }
     else:
         own = {"token": node.agent_token if node.agent_token else node.token}
@@ -203,9 +260,18 @@ def drifts(config_text, canal_text, wanted, canal_backend):
         raise Rke2ConfigError(f"the wanted config.yaml must be a mapping, got {type(wanted).__name__}")
     pairs = [(key, _immutable_value(key, current.get(key), default), _immutable_value(key, wanted.get(key), default))
              for key, default in IMMUTABLE_DEFAULTS.items()]
+    now, want = next((now, want) for key, now, want in pairs if key == "cluster-cidr")
+    pairs.insert(0, (IP_FAMILIES, _families(now), _families(want)))
     if canal_text is not None:
         pairs.append((CANAL_BACKEND, current_canal_backend(canal_text), canal_backend))
     return [{"key": k, "current": now, "wanted": want} for k, now, want in pairs if _as_text(now) != _as_text(want)]
+
+
+def _families(cidrs):
+    """The IP families of a cluster-cidr value, as text: ["IPv4"], ["IPv4", "IPv6"] (adding a family to a running
+    single-stack cluster is not supported: rke2-docs basic_network_options.md "Dual-stack configuration")."""
+    parts = cidrs if isinstance(cidrs, list) else str(cidrs).split(",")
+    return [f"IPv{_family_of_cidr(p) or '?'}" for p in parts if str(p).strip()]
 
 
 def current_canal_backend(canal_text):
