@@ -114,7 +114,7 @@ def test_drift_names_exactly_what_changed_in_the_api(cluster, unique_ns, invento
         "detail": "instance managers get lhnet1 on the NAD this names; change it only with every volume detached"}]
 
 
-def test_drift_job_template_as_awx_runs_it(cluster, unique_ns, inventory, tmp_path):
+def test_drift_job_template_as_awx_runs_it(cluster, unique_ns, inventory, tmp_path, monkeypatch):
     """The drift job template through ansible-runner: survey answers switch the node checks off (the lab's nic_plan
     run is not part of this test), the hosts are still listed, the run succeeds on a clean cluster and the report is
     the job's artifact (artifact_data of the playbook_on_stats event, which AWX stores as the job's artifacts)."""
@@ -127,6 +127,7 @@ def test_drift_job_template_as_awx_runs_it(cluster, unique_ns, inventory, tmp_pa
     with open(os.path.join(inventory, "hosts.yml"), "w") as f:
         yaml.safe_dump(hosts, f)
     pdd = str(tmp_path / "job")
+    monkeypatch.setenv("PWD", str(tmp_path))  # the report's default place: the working directory
     result = awx_job.run(pdd, "drift", inventory, answers={
         "multihomed_kubeconfig": cluster.kubeconfig, "multihomed_drift_nics": "false", "multihomed_drift_rke2": "false"})
     stdout = open(os.path.join(pdd, "artifacts", "1", "stdout")).read()
@@ -136,6 +137,7 @@ def test_drift_job_template_as_awx_runs_it(cluster, unique_ns, inventory, tmp_pa
                 if e["event"] == "playbook_on_stats"]
     artifact = stats["event_data"]["artifact_data"]["multihomed_drift"]
     assert artifact["clean"] is True and artifact["hosts"] == {"a1": [], "s1": []}
+    assert json.loads((tmp_path / "multihomed-drift.json").read_text()) == artifact
     assert "no drift in 2 host(s) and the cluster API" in stdout
 
 
