@@ -33,6 +33,7 @@ def load(inventory):
     for host in inv.get_hosts():
         v = vm.get_vars(host=host)
         hostvars[host.name] = {k: v.get(k) for k in ("inventory_hostname", "group_names", "multihomed_addresses",
+                                                     "multihomed_addresses6",
                                                      "multihomed_interfaces", "multihomed_networks")}
     groups = {name: [h.name for h in g.get_hosts()] for name, g in inv.groups.items()}
     return hostvars, groups

@@ -83,7 +83,7 @@ def test_collection_builds_and_installs_offline(tmp_path):
     assert syntax.returncode == 0, syntax.stdout + syntax.stderr
 
 
-@pytest.mark.parametrize("inventory", ["example", "lab"])
+@pytest.mark.parametrize("inventory", ["example", "lab", "example-dualstack"])
 def test_inventory_syntax_and_model(inventory):
     inv = os.path.join(ROOT, "inventories", inventory)
     res = run(os.path.join(BIN, "ansible-playbook"), "--syntax-check", "-i", inv, "site.yml")

@@ -306,3 +306,30 @@ def test_check_plan_names_the_missing_v6_address():
     with pytest.raises(ModelError) as err:
         nic_config.netplan_config([_entry(**dict(DS, address6=None))])
     assert "a static entry needs address and prefix6" in str(err.value)
+
+
+def test_example_dualstack_inventory():
+    """inventories/example-dualstack validates and gives what docs/model.md promises: v4,v6 node-ips, one default
+    route per family on the cluster network, whereabouts with one range per family, storage left IPv4."""
+    import os
+
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(__file__)))))
+    inv = os.path.join(root, "inventories", "example-dualstack")
+    with open(os.path.join(inv, "group_vars", "all", "networks.yml")) as f:
+        networks = yaml.safe_load(f)["multihomed_networks"]
+    with open(os.path.join(inv, "hosts.yml")) as f:
+        groups = yaml.safe_load(f)["rke2_cluster"]["children"]
+    host_list = []
+    for group, spec in groups.items():
+        for name in spec["hosts"]:
+            with open(os.path.join(inv, "host_vars", f"{name}.yml")) as f:
+                host_vars = yaml.safe_load(f)
+            host_list.append(Host.from_vars(name, dict(host_vars, group_names=[group])))
+    rep = report.build(networks, host_list)
+    assert rep["cluster"]["node_ips"]["multi-homed-wrk-1"] == "172.16.40.47,fd00:172:16:40::47"
+    plan = rep["plans"]["multi-homed-wrk-1"]
+    assert [(v["family"], e["network"]) for e in plan for v in family.views(e) if v["default_route"]] == \
+        [(4, "cluster"), (6, "cluster")]
+    services = _cni(rep, "macvlan-private")["ipam"]
+    assert services["ipRanges"][0]["range"] == "fd00:172:16:60::/64"
+    assert "cidr6" not in rep["attachments"]["storage"]
