@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 """CNI configs rendered by the collection's filters, executed by Debian's real CNI plugins.
 
-Topology (all in namespaces made here, 198.18.70.0/24 and 198.18.71.0/24, no route out):
+Topology (all in namespaces made here, 198.18.70.0/24 and 198.18.71.0/24, IPv6 2001:db8:71::/64 and 2001:db8:72::/64
+from the documentation prefix, no route out):
   two L2 segments (a bridge in its own namespace each), two "nodes" with ens224 on segment A and ens256 on
   segment B (node1 also has a spare NIC ens300 on A for host-device), a peer on each segment at .254 running
   dnsmasq as DHCP server (.100-.150), and the CNI dhcp daemon. Pods are namespaces attached by the plugins.
@@ -295,3 +296,60 @@ def test_planned_pool_never_hands_out_a_node_address(lab, pods):
     for pod in attached:
         cni("DEL", conf, node1, pod)
     assert host_local_leases("mhtest-pool") == []
+
+
+def addresses6(pod, ifname):
+    """Global IPv6 addresses of a pod's interface (None when it does not exist)."""
+    res = pod("ip", "-j", "-6", "addr", "show", "dev", ifname, "scope", "global", check=False)
+    if res.returncode != 0:
+        return None
+    info = json.loads(res.stdout)
+    return [a["local"] + "/" + str(a["prefixlen"]) for i in info for a in i.get("addr_info", []) if a.get("local")]
+
+
+def dual_stack_model(ipam):
+    """The services network (segment B) dual-stack: 198.18.71.0/24 plus the documentation prefix 2001:db8:71::/64."""
+    nets = model(services_attachment={"name": "mhtest-ds", "ipam": ipam})
+    nets["services"].update({"cidr6": "2001:db8:71::/64", "addressing6": "slaac"})
+    return nets
+
+
+def test_macvlan_host_local_dual_stack(lab, pods):
+    """Issue 14: host-local with one range set per family gives net1 an IPv4 and an IPv6 address in the ranges;
+    DEL takes both away and frees both leases."""
+    conf = cni_config(dual_stack_model({"type": "host-local", "range_start": "198.18.71.10", "range_end": "198.18.71.20",
+                                        "range_start6": "2001:db8:71::10", "range_end6": "2001:db8:71::20"}),
+                      "services")
+    assert [r[0]["subnet"] for r in conf["ipam"]["ranges"]] == ["198.18.71.0/24", "2001:db8:71::/64"]
+    node1 = lab["nodes"][0]
+    shutil.rmtree("/var/lib/cni/networks/mhtest-ds", ignore_errors=True)  # leases of an interrupted earlier run
+    pod = pods("ds")
+    res = cni("ADD", conf, node1, pod)
+    assert [ipaddress.ip_interface(ip["address"]).version for ip in res["ips"]] == [4, 6]
+    assert in_range(pod.addresses("net1")[0], "198.18.71.10", "198.18.71.20")
+    v6 = addresses6(pod, "net1")
+    assert len(v6) == 1 and in_range(v6[0], "2001:db8:71::10", "2001:db8:71::20") and v6[0].endswith("/64")
+    assert len(host_local_leases("mhtest-ds")) == 2
+    cni("DEL", conf, node1, pod)
+    assert pod.addresses("net1") is None and addresses6(pod, "net1") is None
+    assert host_local_leases("mhtest-ds") == []
+
+
+def test_macvlan_static_ipv6_only(lab, pods):
+    """An IPv6-only network (cidr is IPv6): a static v6 address and a v6 route reach the pod as rendered."""
+    nets = model()
+    nets["services"] = {"cidr": "2001:db8:72::/64", "purpose": "services", "groups": ["nodes"], "interface": DEV["B"],
+                        "addressing": "slaac",
+                        "attachment": {"name": "mhtest-v6", "ipam": {
+                            "type": "static", "addresses": ["2001:db8:72::50/64"],
+                            "routes": [{"dst": "2001:db8:99::/64", "gw": "2001:db8:72::1"}]}}}
+    conf = cni_config(nets, "services")
+    node2 = lab["nodes"][1]
+    pod = pods("v6")
+    cni("ADD", conf, node2, pod)
+    assert addresses6(pod, "net1") == ["2001:db8:72::50/64"]
+    routes = json.loads(pod("ip", "-j", "-6", "route", "show", "2001:db8:99::/64").stdout)
+    assert routes and routes[0]["gateway"] == "2001:db8:72::1"
+    assert pod.addresses("net1") == []
+    cni("DEL", conf, node2, pod)
+    assert addresses6(pod, "net1") is None
