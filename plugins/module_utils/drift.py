@@ -142,8 +142,8 @@ def nic_findings(result, host="", plan=None):
         where = f"{net} ({n.get('device') or '?'})"
         missing, extra = list(n.get("missing") or []), list(n.get("extra") or [])
         if missing or extra:
-            parts = ([f"missing {', '.join(missing)}"] if missing else []) + ([f"extra {', '.join(extra)}"]
-                                                                                if extra else [])
+            parts = [f"{label} {', '.join(addrs)}" for label, addrs in (("missing", missing), ("extra", extra))
+                     if addrs]
             out.append(finding("address", where, list(n.get("planned") or []), list(n.get("seen") or []),
                                "; ".join(parts)))
         if n.get("default_route_ok") is False:

@@ -60,7 +60,7 @@ def _nad_fields(desired, live):
             for path, w, h in changes(nad_model.parse_config(desired["spec"]["config"]), live_config, field):
                 want[path], have[path] = w, h
         elif field.startswith("metadata."):
-            _, section, name = field.split(".", 2)  # metadata.labels.<key>: a key may hold dots
+            section, name = field.split(".", 2)[1:]  # metadata.labels.<key>: a key may hold dots
             want[field] = (desired["metadata"].get(section) or {}).get(name)
             have[field] = (((live.get("metadata") or {}).get(section)) or {}).get(name)
         else:

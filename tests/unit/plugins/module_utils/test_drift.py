@@ -52,8 +52,8 @@ def test_nic_findings(res, expected):
         "clean": CLEAN,
         "hand-changed address": result(changed=True, networks={"storage": net(
             seen=["198.18.50.99/24"], missing=["198.18.50.21/24"], extra=["198.18.50.99/24"])}),
-        "only an extra address": result(networks={"storage": net(seen=["198.18.50.21/24", "10.9.9.9/8"],
-                                                                  extra=["10.9.9.9/8"])}),
+        "only an extra address": result(networks={"storage": net(
+            seen=["198.18.50.21/24", "10.9.9.9/8"], extra=["10.9.9.9/8"])}),
         "default route on the wrong network": result(networks={"storage": net(default_route_ok=False)}),
         "file created": result(files=[{"path": NETPLAN, "state": "created"}], networks={}),
         "file removed": result(files=[{"path": "/etc/NetworkManager/system-connections/mh-old.nmconnection",
@@ -119,8 +119,8 @@ RKE2_SAME = {"path": PATH, "present": True, "diff": {"changed_keys": [], "before
     (dict(RKE2_SAME, diff={"changed_keys": ["token"], "before": {"token": "********"},
                            "after": {"token": "********"}}),
      [finding("rke2_config", PATH + ": token", "********", "********", "a secret: the values are masked")]),
-    (dict(RKE2_SAME, diff={"changed_keys": ["cni"], "before": {"cni": ["canal"]}, "after": {"cni": ["multus",
-                                                                                                     "canal"]}},
+    (dict(RKE2_SAME, diff={"changed_keys": ["cni"], "before": {"cni": ["canal"]},
+                           "after": {"cni": ["multus", "canal"]}},
           immutable=[{"key": "cni", "current": ["canal"], "wanted": ["multus", "canal"]},
                      {"key": "canal backend", "current": "vxlan", "wanted": "wireguard"}]),
      [finding("rke2_config", PATH + ": cni", ["multus", "canal"], ["canal"],
