@@ -238,8 +238,8 @@ def _family_rules(problems, network, itype, ipam):
         problems.add(where(name, family=6), "attachment.ipam.type", "dhcp is IPv4 only (the CNI dhcp plugin speaks "
                      "DHCPv4, containernetworking/plugins plugins/ipam/dhcp): use whereabouts, host-local or static")
     if itype == "whereabouts" and network.dual_stack and ipam.get("gateway") is not None:
-        problems.add(where(name), "attachment.ipam.gateway", "cannot be used on a dual-stack network: whereabouts gives "
-                     "its one gateway to every address it allocates, the IPv6 one too (cmd/whereabouts.go); leave it "
+        problems.add(where(name), "attachment.ipam.gateway", "cannot be used on a dual-stack network: whereabouts "
+                     "gives its one gateway to every address it allocates, the IPv6 one too (cmd/whereabouts.go); leave it "
                      "out and give routes with gw instead")
     if network.purpose == "storage" and network.dual_stack:
         problems.add(where(name), "attachment", "on a dual-stack storage network would give Longhorn's instance "

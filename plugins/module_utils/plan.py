@@ -144,7 +144,7 @@ def host_plan(networks, host, problems, used_addresses=None):
                              f"network's groups ({', '.join(n.groups)})")
             continue
         if name in host.addresses6 and not n.dual_stack:
-            problems.add(where(name, host.name, 6), "multihomed_addresses6", f"is set but the network has no cidr6 "
+            problems.add(where(name, host.name, 6), "multihomed_addresses6", "is set but the network has no cidr6 "
                          "(an IPv6-only network takes its addresses in multihomed_addresses)")
         override, mac = _interface_override(problems, n, host)
         parent = (override or n.parent) if n.parent else None

@@ -112,7 +112,7 @@ class NodeConfig:
 
     @property
     def join_url(self):
-        host = self.api_host if self.api_host else str(self.bootstrap_ip).split(",")[0].strip()
+        host = self.api_host if self.api_host else str(self.bootstrap_ip).split(",", maxsplit=1)[0].strip()
         return f"https://{'[%s]' % host if ':' in host else host}:{self.supervisor_port}"
 
 

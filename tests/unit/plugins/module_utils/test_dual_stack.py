@@ -121,8 +121,8 @@ HOST_ERRORS = [
      "network 'cluster', host 'a1', IPv6: multihomed_addresses6 fd00:40::11 is also the address of host 's1'"),
     ("model", "v6 address is the gateway6", hosts(a6="fd00:40::1"),
      "network 'cluster', host 'a1', IPv6: multihomed_addresses6 fd00:40::1 is the network's gateway6"),
-    ("model", "slaac on an IPv4 family", [Host("s1", ["servers"], {"cluster": "slaac"},
-                                              addresses6={"cluster": "fd00:40::11"})],
+    ("model", "slaac on an IPv4 family",
+     [Host("s1", ["servers"], {"cluster": "slaac"}, addresses6={"cluster": "fd00:40::11"})],
      "network 'cluster', host 's1': multihomed_addresses is 'slaac', which is IPv6 only"),
 ]
 
@@ -228,11 +228,13 @@ def _entry(**keys):
 DS = dict(cidr6="fd00:50::/64", gateway6="fd00:50::1", default_route6=False, routes6=[], dhcp6=False,
           address6="fd00:50::5", prefix6=64, slaac6=False)
 NETPLAN = [
-    ("netplan-ipv6", "dual-stack static, v4 and v6 default", _entry(default_route=True, **dict(DS, default_route6=True)),
+    ("netplan-ipv6", "dual-stack static, v4 and v6 default",
+     _entry(default_route=True, **{**DS, "default_route6": True}),
      {"dhcp4": False, "dhcp6": False, "accept-ra": False, "addresses": ["198.18.50.5/24", "fd00:50::5/64"],
       "routes": [{"to": "default", "via": "198.18.50.1"}, {"to": "::/0", "via": "fd00:50::1"}]}),
     ("netplan-ipv6", "dual-stack DHCPv4 + SLAAC",
-     _entry(dhcp=True, address=None, prefix=None, **dict(DS, dhcp6=True, slaac6=True, address6=None, prefix6=None)),
+     _entry(dhcp=True, address=None, prefix=None,
+            **{**DS, "dhcp6": True, "slaac6": True, "address6": None, "prefix6": None}),
      {"dhcp4": True, "dhcp6": False, "accept-ra": True, "dhcp4-overrides": {"use-routes": False}}),
     ("netplan-ipv6", "IPv6-only DHCPv6 with a v6 route", _entry(
         cidr="fd00:50::/64", gateway=None, dhcp=True, slaac=False, address=None, prefix=None,
@@ -278,7 +280,7 @@ NM = [
      {"method": "manual", "address1": "198.18.50.5/24", "gateway": "198.18.50.1"},
      {"method": "manual", "address1": "fd00:50::5/64", "never-default": True}),
     ("nm-ipv6", "dual-stack with SLAAC as the v6 default route",
-     _entry(**dict(DS, dhcp6=True, slaac6=True, address6=None, prefix6=None, default_route6=True)),
+     _entry(**{**DS, "dhcp6": True, "slaac6": True, "address6": None, "prefix6": None, "default_route6": True}),
      {"method": "manual", "address1": "198.18.50.5/24", "never-default": True}, {"method": "auto"}),
     ("nm-ipv6", "IPv6-only: [ipv4] disabled, RA without default route", _entry(
         cidr="fd00:50::/64", gateway=None, dhcp=True, slaac=True, address=None, prefix=None),
@@ -296,7 +298,7 @@ def test_nm_per_family(fact, case, entry, ipv4, ipv6):
 
 
 def test_networkd_shim_dual_stack():
-    entry = _entry(shim="mh-n", default_route=True, **dict(DS, default_route6=True))
+    entry = _entry(shim="mh-n", default_route=True, **{**DS, "default_route6": True})
     network = dict(nic_config.networkd_shims([entry])[1]["sections"][1:])["Network"]
     assert network == [["Address", "198.18.50.5/24"], ["Address", "fd00:50::5/64"], ["Gateway", "198.18.50.1"],
                        ["Gateway", "fd00:50::1"], ["LinkLocalAddressing", "ipv6"], ["IPv6AcceptRA", False]]
@@ -304,7 +306,7 @@ def test_networkd_shim_dual_stack():
 
 def test_check_plan_names_the_missing_v6_address():
     with pytest.raises(ModelError) as err:
-        nic_config.netplan_config([_entry(**dict(DS, address6=None))])
+        nic_config.netplan_config([_entry(**{**DS, "address6": None})])
     assert "a static entry needs address and prefix6" in str(err.value)
 
 
