@@ -75,7 +75,8 @@ def _pod(frag):
         if ifname and ifname not in {i["ifname"] for i in interfaces}:
             interfaces.append({"ifname": ifname, "addresses": [], "mac": st.get("mac", ""), "nad": st.get("name", ""),
                                "routes": [], "missing": True})
-    return {"id": f"{node}/{pod.split('/')[-1]}", "run": frag.get("run", ""), "node": node, "pod": pod,
+    name = pod.rsplit("/", 1)[-1]
+    return {"id": f"{node}/{name}", "name": name, "run": frag.get("run", ""), "node": node, "pod": pod,
             "netns": frag.get("netns", ""), "annotation": frag.get("annotation", ""), "interfaces": interfaces}
 
 
@@ -118,8 +119,7 @@ def assemble(fragments):
         elif kind == "longhorn":
             doc["longhorn"] = {k: frag.get(k, "") for k in ("storage-network", "annotation")}
     # Same pod name (same network in the proof) together: the matrix then shows each network as one block.
-    doc["pods"].sort(key=lambda p: (list(RUNS).index(p["run"]) if p["run"] in RUNS else 9, p["pod"].split("/")[-1],
-                                    p["node"]))
+    doc["pods"].sort(key=lambda p: (list(RUNS).index(p["run"]) if p["run"] in RUNS else 9, p["name"], p["node"]))
     by_id = {p["id"]: p for p in doc["pods"]}
     for run, node, (argv, rc) in pings:  # proof: ip netns exec <netns> ping ... <ip>
         netns = argv[argv.index("exec") + 1] if "exec" in argv[:-1] else "?"
@@ -127,8 +127,8 @@ def assemble(fragments):
         checks.append((run, {"src": src, "ip": str(argv[-1]), "got": rc == 0,
                              "expect": _expect(by_id[src], ip) if src in by_id else None}))
     for run, c in checks:
-        src = c["src"] if "/" in c["src"] else next((p["id"] for p in doc["pods"] if p["run"] == run and
-                                                      p["pod"].split("/")[-1] == c["src"]), c["src"])
+        named = [p["id"] for p in doc["pods"] if p["run"] == run and p["name"] == c["src"]]
+        src = c["src"] if "/" in c["src"] or not named else named[0]
         ip = _ip(c.get("ip"))
         dst = _owner([p for p in doc["pods"] if p["run"] == run], ip) or c.get("dst") or str(ip)
         doc["reach"].append({"run": run, "src": src, "dst": dst, "ip": str(ip), "got": bool(c.get("got")),
@@ -242,7 +242,7 @@ def longhorn_table(report, doc):
             continue
         lh = next(i for i in pod["interfaces"] if i["ifname"] == "lhnet1")
         default = [r for i in pod["interfaces"] for r in i["routes"] if r.startswith("default")]
-        peers = [f"{c['dst'].split('/')[0]} {MARK[c['got']]}" for c in doc["reach"]
+        peers = [f"{c['dst'].split('/', 1)[0]} {MARK[c['got']]}" for c in doc["reach"]
                  if c["src"] == pod["id"] and c["dst"] in {p["id"] for p in ims.values()}]
         rows.append([agent, pod["pod"], ", ".join(lh["addresses"]) or "-",
                      ", ".join(network_of(report, a) for a in lh["addresses"]), _nad(report, lh["nad"]),
@@ -301,7 +301,7 @@ def topology_dot(report, doc, title="multihomed.rke2 lab: observed"):
         lines.append(f"  {_q('nad:' + nad)} [shape=note, fillcolor=\"#fff7dd\", label={_q('NAD ' + nad)}];")
         lines.append(f"  {_q('net:' + net)} -- {_q('nad:' + nad)} [style=dashed];")
     for pod in doc["pods"]:
-        label = f"{pod['pod'].split('/')[-1]}\\non {pod['node']}"
+        label = f"{pod['name']}\\non {pod['node']}"
         lines.append(f"  {_q('pod:' + pod['id'])} [shape=box, style=\"rounded,filled\", fillcolor=\"#efe3f7\", "
                      f"label={_q(label)}];")
         for iface in pod["interfaces"]:

@@ -12,6 +12,7 @@ import subprocess
 import xml.etree.ElementTree as ET
 
 import pytest
+import yaml
 
 from ansible_collections.multihomed.rke2.plugins.module_utils import observed_view as ov
 from ansible_collections.multihomed.rke2.plugins.module_utils import plan, report
@@ -27,18 +28,39 @@ WRITEUP_PODS = ["multus-network-attachments/net-tools", "default/samplepod"] + \
     [f"longhorn-system/instance-manager-{a}" for a in AGENTS]
 
 
+def _lab_inventory():
+    """inventories/lab read as plain YAML (unit tests of module_utils cannot import Ansible's inventory): the
+    networks, each host's variables with its group_names, and the groups."""
+    base = os.path.join(ROOT, "inventories", "lab")
+    with open(os.path.join(base, "hosts.yml")) as f:
+        tree = yaml.safe_load(f)
+    groups = {}
+
+    def walk(name, node, parents):
+        node = node or {}
+        for host in node.get("hosts") or {}:
+            for group in parents + [name]:
+                groups.setdefault(group, []).append(host)
+        for child, sub in (node.get("children") or {}).items():
+            walk(child, sub, parents + [name])
+
+    for name, node in tree.items():
+        walk(name, node, [])
+    with open(os.path.join(base, "group_vars", "all", "networks.yml")) as f:
+        networks = yaml.safe_load(f)["multihomed_networks"]
+    hostvars = {}
+    for host in sorted({h for members in groups.values() for h in members}):
+        path = os.path.join(base, "host_vars", f"{host}.yml")
+        with open(path) as f:
+            hostvars[host] = dict(yaml.safe_load(f) or {}, inventory_hostname=host,
+                                  group_names=sorted(g for g, members in groups.items() if host in members))
+    return networks, hostvars, {g: sorted(set(m)) for g, m in groups.items()}
+
+
 @pytest.fixture(name="rep", scope="module")
 def fixture_rep():
     """The validated report of inventories/lab, as plan.yml and site.yml build it."""
-    from ansible.inventory.manager import InventoryManager  # pylint: disable=import-outside-toplevel
-    from ansible.parsing.dataloader import DataLoader  # pylint: disable=import-outside-toplevel
-    from ansible.vars.manager import VariableManager  # pylint: disable=import-outside-toplevel
-    loader = DataLoader()
-    inv = InventoryManager(loader=loader, sources=[os.path.join(ROOT, "inventories", "lab")])
-    var_manager = VariableManager(loader=loader, inventory=inv)
-    hostvars = {h.name: var_manager.get_vars(host=h) for h in inv.get_hosts()}
-    networks = hostvars["mh-wrk-1"]["multihomed_networks"]
-    groups = {name: [h.name for h in g.get_hosts()] for name, g in inv.groups.items()}
+    networks, hostvars, groups = _lab_inventory()
     return report.build(networks, [Host.from_vars(h, hostvars[h]) for h in plan.attached_host_names(networks, groups)])
 
 
