@@ -100,13 +100,20 @@ def _diff_counts(text):
     return f"{plus} line(s) to add, {minus} to remove" if text else ""
 
 
-def _route_expectation(plan, net):
-    entry = next((e for e in plan or [] if e.get("network") == net), None)
-    if entry is None:
-        return "as planned"
-    if entry.get("default_route"):
-        return f"default route via {entry.get('gateway') or 'DHCP'}"
-    return "no default route"
+def _default_route(result, plan):
+    """One finding when nic_plan says the host's default route is not as planned (its ``default_route_ok`` is the
+    host's, repeated on every network), or None. Expected: the plan's network and gateway; actual: the devices of
+    the host's default routes (``default_routes``) when the module gives them."""
+    if all(n.get("default_route_ok") is not False for n in result.get("networks", {}).values()):
+        return None
+    entry = next((e for e in plan or [] if e.get("default_route")), None)
+    if entry:
+        expected = f"via {entry.get('gateway') or 'DHCP'} on {entry.get('network')} ({entry.get('device')})"
+    else:
+        expected = f"on {result['default_route_planned']}" if result.get("default_route_planned") else "as planned"
+    routes = result.get("default_routes")
+    actual = ("on " + ", ".join(routes) if routes else "none") if isinstance(routes, list) else "differs"
+    return finding("default_route", "default route", expected, actual, "the host's default route is not the plan's")
 
 
 def nic_findings(result, host="", plan=None):
@@ -118,7 +125,9 @@ def nic_findings(result, host="", plan=None):
         files: [{path, state: unchanged|changed|created|removed}]
         diff: [{before_header, after_header, before, after}]        # headers are the file's path
         networks: {<network>: {device, planned: [addr/prefix], seen: [...], extra: [...], missing: [...],
-                               default_route_ok: bool}}
+                               default_route_ok: bool}}      # the host's verdict, the same on every network
+        default_routes: [device]                                 # devices of the host's default routes
+        default_route_planned: device                            # the plan's, or None
         problems: [str]
 
     ``plan``: the host's NIC plan from the report (``multihomed_report.plans[host]``), to say which default route
@@ -146,9 +155,9 @@ def nic_findings(result, host="", plan=None):
                      if addrs]
             out.append(finding("address", where, list(n.get("planned") or []), list(n.get("seen") or []),
                                "; ".join(parts)))
-        if n.get("default_route_ok") is False:
-            out.append(finding("default_route", where, _route_expectation(plan, net), "differs",
-                               "the host's default route does not match the plan on this network"))
+    route = _default_route(result, plan)
+    if route:
+        out.append(route)
     for problem in result.get("problems") or []:
         out.append(finding("nic", host, "as planned", "problem", str(problem)))
     if result.get("changed") and not out:

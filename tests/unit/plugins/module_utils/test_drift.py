@@ -38,8 +38,11 @@ def net(**kw):
      [finding("address", "storage (ens224)", ["198.18.50.21/24"], ["198.18.50.21/24", "10.9.9.9/8"],
               "extra 10.9.9.9/8")]),
     ("default route on the wrong network",
-     [finding("default_route", "storage (ens224)", "no default route", "differs",
-              "the host's default route does not match the plan on this network")]),
+     [finding("default_route", "default route", "via 198.18.40.1 on cluster (ens192)", "on ens224",
+              "the host's default route is not the plan's")]),
+    ("no default route at all",
+     [finding("default_route", "default route", "via 198.18.40.1 on cluster (ens192)", "none",
+              "the host's default route is not the plan's")]),
     ("file created", [finding("file", NETPLAN, "present", "absent", "nic_plan: created")]),
     ("file removed", [finding("file", "/etc/NetworkManager/system-connections/mh-old.nmconnection", "absent",
                               "present", "nic_plan: removed")]),
@@ -54,7 +57,11 @@ def test_nic_findings(res, expected):
             seen=["198.18.50.99/24"], missing=["198.18.50.21/24"], extra=["198.18.50.99/24"])}),
         "only an extra address": result(networks={"storage": net(
             seen=["198.18.50.21/24", "10.9.9.9/8"], extra=["10.9.9.9/8"])}),
-        "default route on the wrong network": result(networks={"storage": net(default_route_ok=False)}),
+        "default route on the wrong network": result(
+            networks={"cluster": net(device="ens192", planned=["198.18.40.21/24"], seen=["198.18.40.21/24"],
+                                     default_route_ok=False), "storage": net(default_route_ok=False)},
+            default_routes=["ens224"], default_route_planned="ens192"),
+        "no default route at all": result(networks={"storage": net(default_route_ok=False)}, default_routes=[]),
         "file created": result(files=[{"path": NETPLAN, "state": "created"}], networks={}),
         "file removed": result(files=[{"path": "/etc/NetworkManager/system-connections/mh-old.nmconnection",
                                        "state": "removed"}], networks={}),
@@ -74,10 +81,13 @@ def test_changed_file_carries_its_diff():
     assert "-b: 2\n+b: 3" in only["diff"]
 
 
-def test_default_route_expected_from_the_plan():
+def test_default_route_without_the_plan_or_the_route_list():
     res = result(networks={"cluster": net(device="ens192", default_route_ok=False)})
-    assert drift.nic_findings(res, "h1", PLAN)[0]["expected"] == "default route via 198.18.40.1"
-    assert drift.nic_findings(res, "h1")[0]["expected"] == "as planned"
+    assert [(f["expected"], f["actual"]) for f in drift.nic_findings(res, "h1")] == [("as planned", "differs")]
+    res = dict(res, default_route_planned="ens192", default_routes=["eth0", "ens192"])
+    assert [(f["expected"], f["actual"]) for f in drift.nic_findings(res, "h1")] == [("on ens192", "on eth0, ens192")]
+    no_plan = [dict(PLAN[1])]
+    assert drift.nic_findings(res, "h1", no_plan)[0]["expected"] == "on ens192"
 
 
 @pytest.mark.parametrize("res, actual, detail", [
