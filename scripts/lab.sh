@@ -3,6 +3,11 @@
 #   lab.sh up       create networks and hosts (idempotent), wait for systemd
 #   lab.sh down     remove every container and network of the lab
 #   lab.sh status   hosts, their NICs and addresses
+# Hosts are left as an installer leaves VMs: sshd running, an admin user `lab` with sudo, the cluster NIC (the only
+# NIC of servers) carrying the host's cluster address (/etc/netplan/00-installer-config.yaml), the agents' other NICs
+# bare. The controller reaches every host over SSH on its cluster address, through its own address 198.18.40.250 on
+# the cluster network's bridge (it never joins storage or services). A key pair is made per lab (0600) and each
+# host's key is recorded at lab-up (read through podman, out of band, like a VM console) and checked by ssh.
 # Networks are --internal podman networks with no IPAM: NICs come up WITHOUT addresses, the roles configure them.
 # A helper container, mh-gw, holds .1 on every network (the gateway the model names) and runs dnsmasq as the
 # DHCP server of the storage, services and bridged segments, and a small web server at 198.18.60.31 on services
@@ -12,6 +17,8 @@ cd "$(dirname "$0")/.."
 IMAGE=${MULTIHOMED_IMAGE:-localhost/multihomed-rke2-node:bookworm}
 LABEL=multihomed.rke2.lab=1
 STATE=/run/multihomed-rke2/lab/hosts
+SSH_DIR=/run/multihomed-rke2/lab/ssh
+CONTROLLER=198.18.40.250/24
 # name:device:cidr (mh-bridged: the segment of a bridge attachment; its pods reach each other through the host bridges)
 NETWORKS=("mh-cluster:ens192:198.18.40" "mh-storage:ens224:198.18.50" "mh-services:ens256:198.18.60"
   "mh-bridged:ens161:198.18.70")
@@ -41,6 +48,8 @@ start_host() {  # name, network specs...
     for spec in "$@"; do [[ "$attached" == *" ${spec%%:*} "* ]] || missing+=" ${spec%%:*}"; done
     podman inspect -f '{{range .Mounts}}{{.Destination}} {{end}}' "$name" | grep -q /etc/machine-id ||
       missing+=" its own machine-id"
+    [ "$(podman inspect -f '{{.Image}}' "$name")" = "$(podman image inspect -f '{{.Id}}' "$IMAGE")" ] ||
+      missing+=" the current image"
     if [ -z "$missing" ]; then
       [ "$(podman inspect -f '{{.State.Running}}' "$name")" = true ] || podman start "$name" >/dev/null
       return
@@ -78,7 +87,57 @@ up() {
   start_host mh-gw "${NETWORKS[@]}" "${EXTRA[@]}"
   for h in "${SERVERS[@]}" "${AGENTS[@]}" mh-gw; do wait_host "$h"; done
   gateway
+  controller_ssh
   echo "lab up: servers ${SERVERS[*]}, agents ${AGENTS[*]} ($EXTRA_HOST with eth2), gateway/DHCP/web $WEB mh-gw"
+  echo "lab: ssh -F $SSH_DIR/config mh-wrk-1 (user lab, sudo); inventories/lab reaches the hosts the same way"
+}
+
+cluster_address() {  # host -> its cluster address, from the lab inventory (one source of truth)
+  awk '$1 == "cluster:" {print $2}' "inventories/lab/host_vars/$1.yml"
+}
+
+installer() {  # host, cluster address: what a VM installer leaves; done once per host (marker file)
+  local h=$1 addr=$2
+  # The host's own name resolves (sudo looks it up; a resolver timeout costs 10 s per task).
+  podman exec "$h" sh -c "grep -q ' $h\$' /etc/hosts || echo '127.0.1.1 $h' >> /etc/hosts"
+  podman exec -i "$h" sh -c "set -e
+    [ -e /etc/multihomed-lab-installed ] && exit 0
+    id lab >/dev/null 2>&1 || useradd -m -s /bin/bash lab
+    printf 'lab ALL=(ALL) NOPASSWD:ALL\n' > /etc/sudoers.d/lab && chmod 0440 /etc/sudoers.d/lab
+    install -d -m 0700 -o lab -g lab /home/lab/.ssh
+    install -m 0600 -o lab -g lab /dev/stdin /home/lab/.ssh/authorized_keys
+    printf '%s\n' 'network:' '  version: 2' '  ethernets:' '    ens192:' '      addresses: [$addr/24]' \
+      '      routes: [{to: default, via: ${addr%.*}.1}]' > /etc/netplan/00-installer-config.yaml
+    chmod 0600 /etc/netplan/00-installer-config.yaml
+    netplan generate && networkctl reload && networkctl reconfigure ens192
+    touch /etc/multihomed-lab-installed" < "$SSH_DIR/id_ed25519.pub"
+}
+
+controller_ssh() {  # the controller's address on the cluster network, the lab key, recorded host keys, ssh config
+  local br h addr key
+  br=$(podman network inspect mh-cluster -f '{{.NetworkInterface}}')
+  ip addr replace "$CONTROLLER" dev "$br"
+  ip link set "$br" up
+  mkdir -p "$SSH_DIR" && chmod 0700 "$SSH_DIR"
+  [ -s "$SSH_DIR/id_ed25519" ] || ssh-keygen -q -t ed25519 -N '' -C "multihomed-rke2 lab $(date +%F)" -f "$SSH_DIR/id_ed25519"
+  chmod 0600 "$SSH_DIR/id_ed25519"
+  : > "$SSH_DIR/known_hosts.new"
+  : > "$SSH_DIR/config"
+  for h in "${SERVERS[@]}" "${AGENTS[@]}"; do
+    addr=$(cluster_address "$h")
+    installer "$h" "$addr"
+    for _ in $(seq 1 30); do podman exec "$h" test -s /etc/ssh/ssh_host_ed25519_key.pub && break; sleep 0.5; done
+    key=$(podman exec "$h" cat /etc/ssh/ssh_host_ed25519_key.pub | cut -d' ' -f1,2)
+    echo "$addr $key" >> "$SSH_DIR/known_hosts.new"
+    printf 'Host %s\n  HostName %s\n  User lab\n  IdentityFile %s\n  UserKnownHostsFile %s\n  StrictHostKeyChecking yes\n' \
+      "$h" "$addr" "$SSH_DIR/id_ed25519" "$SSH_DIR/known_hosts" >> "$SSH_DIR/config"
+  done
+  mv "$SSH_DIR/known_hosts.new" "$SSH_DIR/known_hosts"
+  for h in "${SERVERS[@]}" "${AGENTS[@]}"; do  # sshd answers on the cluster address, with the recorded key
+    for _ in $(seq 1 40); do ssh -F "$SSH_DIR/config" -o BatchMode=yes -o ConnectTimeout=2 "$h" true 2>/dev/null && break; sleep 0.5; done
+    ssh -F "$SSH_DIR/config" -o BatchMode=yes -o ConnectTimeout=3 "$h" true ||
+      { echo "lab: $h does not answer ssh on $(cluster_address "$h")" >&2; return 1; }
+  done
 }
 
 gateway() {  # .1 on every network; DHCP (dnsmasq, no router option) on every network but the cluster and eth2 ones
@@ -119,6 +178,7 @@ down() {
   for spec in "${NETWORKS[@]}" "${EXTRA[@]}"; do
     ! podman network exists "${spec%%:*}" || podman network rm -f "${spec%%:*}" >/dev/null
   done
+  rm -rf "$SSH_DIR" "$STATE"
   echo "lab down"
 }
 

@@ -9,7 +9,7 @@ CACHE=${MULTIHOMED_CACHE:-/var/cache/multihomed-rke2}
 IMAGE=${MULTIHOMED_IMAGE:-localhost/multihomed-rke2-node:bookworm}
 APT_PACKAGES=(podman runc debootstrap containernetworking-plugins netplan.io iputils-ping dnsmasq-base
   etcd-server golang-1.19-go rsync golang-github-modern-go-reflect2-dev python3-venv make openssl jq
-  graphviz librsvg2-bin)
+  graphviz librsvg2-bin openssh-client)
 
 t0=$(date +%s) ts=
 step() {  # prints how long the previous step took (none before the first), then the next step's name
@@ -67,18 +67,37 @@ else
   echo "up to date"
 fi
 
-step "node image $IMAGE (debootstrap + podman import, cached)"
-if ! podman image exists "$IMAGE"; then
+step "node image $IMAGE (debootstrap + podman import, cached; rebuilt when its recipe changes)"
+# The VMs of a real deployment, as an installer leaves them: systemd, netplan + networkd, NetworkManager (installed,
+# off), sshd with host keys made at first boot (never shared between hosts), sudo for the admin user lab.sh adds.
+PACKAGES=python3,systemd,systemd-sysv,udev,dbus,iproute2,sudo,netplan.io,iputils-ping,procps,kmod,iptables,ca-certificates,python3-apt,network-manager,libpam-systemd,dnsmasq-base,containernetworking-plugins,openssh-server
+RECIPE=$(printf '%s\n' "$PACKAGES" "ssh-hostkeys-first-boot v1" | sha256sum | cut -c1-16)
+if [ "$(podman image inspect -f '{{index .Labels "multihomed.recipe"}}' "$IMAGE" 2>/dev/null)" != "$RECIPE" ]; then
   rootfs=$(mktemp -d /var/tmp/multihomed-rootfs.XXXX)
-  debootstrap --variant=minbase \
-    --include=python3,systemd,systemd-sysv,udev,dbus,iproute2,sudo,netplan.io,iputils-ping,procps,kmod,iptables,ca-certificates,python3-apt,network-manager,libpam-systemd,dnsmasq-base,containernetworking-plugins \
-    bookworm "$rootfs" http://deb.debian.org/debian >/dev/null \
+  debootstrap --variant=minbase --include="$PACKAGES" bookworm "$rootfs" http://deb.debian.org/debian >/dev/null \
     || { tail -n 30 "$rootfs/debootstrap/debootstrap.log" >&2; exit 1; }
   # NetworkManager is installed for the NM backend tests but off by default: netplan + networkd is the default.
   chroot "$rootfs" systemctl disable NetworkManager NetworkManager-wait-online >/dev/null 2>&1 || true
   chroot "$rootfs" systemctl enable systemd-networkd >/dev/null 2>&1 || true
+  # Host keys: made by each host at its first boot, as cloud-init or an installer does (the package made some here).
+  rm -f "$rootfs"/etc/ssh/ssh_host_*
+  cat > "$rootfs/etc/systemd/system/ssh-hostkeys.service" <<'UNIT'
+[Unit]
+Description=SSH host keys of this host, made at first boot
+ConditionPathExists=!/etc/ssh/ssh_host_ed25519_key
+Before=ssh.service
+
+[Service]
+Type=oneshot
+ExecStart=/usr/bin/ssh-keygen -A
+
+[Install]
+WantedBy=multi-user.target ssh.service
+UNIT
+  chroot "$rootfs" systemctl enable ssh-hostkeys.service ssh.service >/dev/null 2>&1
   rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/*
-  tar -C "$rootfs" -c . | podman import --change 'CMD ["/sbin/init"]' --change 'STOPSIGNAL SIGRTMIN+3' - "$IMAGE" >/dev/null
+  tar -C "$rootfs" -c . | podman import --change 'CMD ["/sbin/init"]' --change 'STOPSIGNAL SIGRTMIN+3' \
+    --change "LABEL multihomed.recipe=$RECIPE" - "$IMAGE" >/dev/null
   rm -rf "$rootfs"
   echo "built"
 else

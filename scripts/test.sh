@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The test runner behind `make test`: every stage runs, each is timed, any failure fails the whole run.
-#   scripts/test.sh all|lint|sanity|units|pytest|molecule
+#   scripts/test.sh all|lint|sanity|units|pytest|molecule|lab
 # Sourced (tests/repo/test_runner.py does), it only defines the functions.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -10,7 +10,6 @@ OUT=$ROOT/tests/output
 LOGS=${MULTIHOMED_TEST_LOGS:-$OUT/logs}
 mkdir -p "$LOGS"
 declare -a SUMMARY=() RAN=()
-BG_PID=
 FAILED=0
 
 run_stage() {  # name, command...: runs in the foreground, output on the terminal and in its log
@@ -29,24 +28,27 @@ record() {  # name, exit code, seconds
   if [ "$rc" -eq 0 ]; then SUMMARY+=("ok    ${name} (${dt}s)"); else SUMMARY+=("FAIL  ${name} (${dt}s, exit ${rc}, log ${LOGS#"$ROOT"/}/${name}.log)"); FAILED=1; fi
 }
 
+declare -A BG_PIDS=() BG_T0=()
+
 start_background() {  # name, command...: runs beside the foreground stages, output only in its log until joined
   local name=$1; shift
   printf '\n===== stage %s (in the background, log %s): %s\n' "$name" "${LOGS#"$ROOT"/}/$name.log" "$*"
-  BG_T0=$(date +%s)
+  BG_T0[$name]=$(date +%s)
   ( "$@" ) > "$LOGS/$name.log" 2>&1 &
-  BG_PID=$! BG_NAME=$name
+  BG_PIDS[$name]=$!
 }
 
-join_background() {  # waits for the background stage, then prints its whole output as one block
-  [ -n "${BG_PID:-}" ] || return 0
-  local rc=0
-  printf '\n===== waiting for stage %s\n' "$BG_NAME"
-  wait "$BG_PID" || rc=$?
-  local dt=$(( $(date +%s) - BG_T0 ))
-  printf '\n===== stage %s (ran in the background): output\n' "$BG_NAME"
-  cat "$LOGS/$BG_NAME.log"
-  record "$BG_NAME" "$rc" "$dt"
-  BG_PID=
+join_background() {  # waits for every background stage, then prints each whole output as one block
+  local name rc
+  for name in "${!BG_PIDS[@]}"; do
+    rc=0
+    printf '\n===== waiting for stage %s\n' "$name"
+    wait "${BG_PIDS[$name]}" || rc=$?
+    printf '\n===== stage %s (ran in the background): output\n' "$name"
+    cat "$LOGS/$name.log"
+    record "$name" "$rc" $(( $(date +%s) - BG_T0[$name] ))
+  done
+  BG_PIDS=()
 }
 
 collection_copy() {
@@ -84,6 +86,10 @@ pytests() {
   pytest -p no:cacheprovider -o junit_family=xunit2 --junitxml="$OUT/pytest.xml" --durations=10
 }
 
+lab_tests() {  # the 6-host lab over SSH (tests marked lab): check mode, converge, rollbacks
+  pytest -p no:cacheprovider -m lab -o junit_family=xunit2 --junitxml="$OUT/pytest-lab.xml" tests/integration
+}
+
 molecule_all() {
   local rc=0
   molecule test --all || rc=$?
@@ -99,19 +105,22 @@ main() {  # stage
     units) run_stage units units ;;
     pytest) run_stage pytest pytests ;;
     molecule) run_stage molecule molecule_all ;;
+    lab) run_stage lab lab_tests ;;
     all)
       # Molecule (its own containers and networks, entered with nsenter) runs beside the other stages, which share
       # nothing with it: on 2 cores the run takes about the longer of the two lanes instead of their sum.
       start_background molecule molecule_all
-      # Ctrl-C reaches the background stage too (same process group); a TERM from CI must stop it as well.
-      trap '[ -z "$BG_PID" ] || { pkill -TERM -P "$BG_PID"; kill "$BG_PID"; } 2>/dev/null; exit 143' TERM
+      # The lab stage waits mostly on timers (rollbacks) and the hosts: a third lane.
+      start_background lab lab_tests
+      # Ctrl-C reaches the background stages too (same process group); a TERM from CI must stop them as well.
+      trap 'for p in "${BG_PIDS[@]}"; do pkill -TERM -P "$p"; kill "$p"; done 2>/dev/null; exit 143' TERM
       run_stage lint lint
       run_stage sanity sanity
       run_stage units units
       run_stage pytest pytests
       join_background
       ;;
-    *) echo "usage: $0 all|lint|sanity|units|pytest|molecule" >&2; exit 2 ;;
+    *) echo "usage: $0 all|lint|sanity|units|pytest|molecule|lab" >&2; exit 2 ;;
   esac
   summary
 }
@@ -122,7 +131,7 @@ summary() {  # each stage's time, every pytest summary line of units, pytest and
   for line in "${SUMMARY[@]}"; do echo "$line"; done
   for name in "${RAN[@]}"; do
     f=$LOGS/$name.log
-    case "$name" in units|pytest|molecule) ;; *) continue ;; esac
+    case "$name" in units|pytest|molecule|lab) ;; *) continue ;; esac
     # ansible-test units runs pytest once per kind of test, molecule once per scenario: count every summary line
     while IFS= read -r line; do
       echo "$name: $line"

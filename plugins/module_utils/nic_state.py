@@ -11,9 +11,9 @@ the ones the role always printed (Molecule's node_network_preflight scenario ass
 
 from __future__ import annotations
 
+import ipaddress
 import json
 
-from ansible_collections.multihomed.rke2.plugins.module_utils import checks
 from ansible_collections.multihomed.rke2.plugins.module_utils.nic_config import l3_device
 
 
@@ -84,7 +84,8 @@ def seen(plan, ip_lines):
         link = by_name.get(dev) or {}
         v4 = [a["local"] for a in link.get("addr_info", []) if a.get("family") == "inet"]
         if e["dhcp"]:
-            mine = [a for a in v4 if checks.ip(a) in checks.netaddr.IPNetwork(e["cidr"])]
+            # ipaddress, not netaddr: this also runs on the hosts (module nic_plan), which have no netaddr.
+            mine = [a for a in v4 if ipaddress.ip_address(a) in ipaddress.ip_network(e["cidr"], strict=False)]
         else:
             mine = [e["address"]] if e["address"] in v4 else []
         out[e["network"]] = {"device": dev, "exists": bool(link), "mtu": link.get("mtu"),

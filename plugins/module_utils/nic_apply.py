@@ -1,0 +1,268 @@
+# -*- coding: utf-8 -*-
+# Copyright: multihomed.rke2 contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""What the nic_plan module decides, as pure functions: the files a host's NIC plan needs (rendered by nic_config),
+what differs from the files on the host, other netplan files that also configure a planned device (taken over),
+the networks a change touches, what is live on the host against the plan, and the shell scripts that activate a
+change and roll it back. The module (plugins/modules/nic_plan.py) only reads, runs and writes.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import ipaddress
+import json
+import posixpath
+import shlex
+
+import yaml
+
+from ansible_collections.multihomed.rke2.plugins.module_utils import nic_config
+
+HEADER = ("# Managed by multihomed.rke2 (node_network, module nic_plan): change the network model in the "
+          "inventory, not this file.\n")
+# netplan reads these directories, later names winning (netplan(5) "General structure").
+NETPLAN_DIRS = ("/lib/netplan", "/etc/netplan", "/run/netplan")
+NETPLAN_DEVICE_TYPES = ("ethernets", "vlans", "bridges", "bonds", "wifis", "tunnels", "vrfs")
+DISABLED_SUFFIX = ".multihomed-disabled"
+STATE_DIR = "/var/lib/multihomed-rke2/nic-plan"
+ROLLBACK_UNIT = "multihomed-nic-rollback"
+
+
+def _value(value):
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def _ini(sections):
+    """INI text of [[section, [[key, value]]]] (systemd-networkd) or {section: {key: value}} (NM keyfile)."""
+    items = sections.items() if isinstance(sections, dict) else sections
+    out = [HEADER.rstrip("\n")]
+    for section, keys in items:
+        pairs = keys.items() if isinstance(keys, dict) else keys
+        if not pairs:
+            continue
+        out += ["", f"[{section}]"] + [f"{k}={_value(v)}" for k, v in pairs]
+    return "\n".join(out) + "\n"
+
+
+def _yaml(doc):
+    return HEADER + yaml.safe_dump(doc, indent=2, sort_keys=True, default_flow_style=False)
+
+
+def desired_files(plan, opts):
+    """Path -> {content, mode} of every file the plan needs, for ``opts['backend']`` (netplan or networkmanager)."""
+    out = {}
+    if opts["backend"] == "netplan":
+        out[opts["netplan_file"]] = {"content": _yaml(nic_config.netplan_config(plan, opts["netplan_renderer"])),
+                                     "mode": 0o600}
+        for shim in nic_config.networkd_shims(plan, opts["networkd_prefix"]):
+            out[posixpath.join(opts["networkd_dir"], shim["path"])] = {"content": _ini(shim["sections"]),
+                                                                      "mode": 0o644}
+    else:
+        for conn in nm_profiles(plan, opts):
+            out[conn["path"]] = {"content": _ini(conn["data"]), "mode": 0o600}
+    return out
+
+
+def nm_profiles(plan, opts):
+    """NetworkManager profiles in activation order, each with its keyfile path."""
+    out = []
+    for conn in nic_config.nm_connections(plan, opts["nm_prefix"], opts["nm_priority"]):
+        out.append(dict(conn, path=posixpath.join(opts["nm_dir"], conn["id"] + ".nmconnection")))
+    return out
+
+
+def owned(path, opts):
+    """Whether ``path`` is a file of ours (named with our prefix in our directory): stale when not desired."""
+    if opts["backend"] == "netplan":
+        rel = posixpath.relpath(path, opts["networkd_dir"])
+        return not rel.startswith("..") and (posixpath.basename(rel).startswith(opts["networkd_prefix"]))
+    return (posixpath.dirname(path) == opts["nm_dir"]
+            and fnmatch.fnmatch(posixpath.basename(path), opts["nm_prefix"] + "*.nmconnection"))
+
+
+def planned_devices(plan):
+    """Every device name the plan configures: NICs, VLAN trunks, bridges, shims."""
+    names = []
+    for e in plan:
+        for name in (e["device"], e.get("parent"), e.get("bridge"), e.get("shim")):
+            if name and name not in names:
+                names.append(name)
+    return names
+
+
+def takeover(plan, foreign):
+    """Other netplan files that configure a planned device: netplan MERGES them with ours (their addresses and
+    routes stay; netplan(5) "General structure": later files amend earlier ones), so the model would not own the
+    device. ``foreign`` maps path -> text. Returns path -> {content (None: the file goes, its text is kept beside
+    it as <path>.multihomed-disabled), devices, note}."""
+    devices = set(planned_devices(plan))
+    out = {}
+    for path, text in sorted(foreign.items()):
+        try:
+            doc = yaml.safe_load(text) or {}
+        except yaml.YAMLError:
+            continue
+        network = doc.get("network") if isinstance(doc, dict) else None
+        if not isinstance(network, dict):
+            continue
+        taken, left = [], 0
+        for kind in NETPLAN_DEVICE_TYPES:
+            section = network.get(kind)
+            if not isinstance(section, dict):
+                continue
+            for name in list(section):
+                if name in devices:
+                    taken.append(name)
+                    del section[name]
+            if not section:
+                del network[kind]
+            left += len(section)
+        if not taken:
+            continue
+        note = "cloud-init rewrites it at boot unless its network config is disabled" if "cloud-init" in path else ""
+        out[path] = {"content": None if left == 0 else _yaml(doc), "devices": taken, "note": note}
+    return out
+
+
+def changes(desired, current, stale, taken):
+    """The file changes, sorted by path: [{path, state (created|changed|removed), before, after, mode}].
+    ``current`` maps path -> (text, mode) of the files that exist; ``stale`` lists our files no longer desired."""
+    out = []
+    for path, want in desired.items():
+        have = current.get(path)
+        if have is None:
+            out.append({"path": path, "state": "created", "before": "", "after": want["content"], "mode": want["mode"]})
+        elif have[0] != want["content"] or have[1] != want["mode"]:
+            out.append({"path": path, "state": "changed", "before": have[0], "after": want["content"],
+                        "mode": want["mode"]})
+    for path in stale:
+        out.append({"path": path, "state": "removed", "before": current[path][0], "after": "", "mode": None})
+    for path, take in taken.items():
+        before, mode = current[path]
+        if take["content"] is None:
+            out.append({"path": path, "state": "removed", "before": before, "after": "", "mode": None})
+            out.append({"path": path + DISABLED_SUFFIX, "state": "created", "before": "", "after": before,
+                        "mode": 0o600})
+        else:
+            out.append({"path": path, "state": "changed", "before": before, "after": take["content"], "mode": mode})
+    return sorted(out, key=lambda c: c["path"])
+
+
+def diffs(file_changes):
+    """Ansible's diff list, one entry per file."""
+    return [{"before_header": c["path"] if c["state"] != "created" else "/dev/null",
+             "after_header": c["path"] if c["state"] != "removed" else "/dev/null",
+             "before": c["before"], "after": c["after"]} for c in file_changes]
+
+
+def networks_changed(plan, previous):
+    """Networks whose plan entry differs from the last confirmed plan (all of them when there is none)."""
+    before = {e["network"]: e for e in previous or []}
+    return [e["network"] for e in plan if before.get(e["network"]) != e] + \
+        [n for n in before if n not in {e["network"] for e in plan}]
+
+
+def live(plan, links, routes):
+    """What is live on the host against the plan (``ip -j addr show`` and ``ip -j -4 route show default``, parsed):
+    per network its device, planned/seen/extra/missing addresses (``a.b.c.d/p``) and whether the default routes
+    are as planned. ``extra`` holds IPv4 addresses on the device outside the plan; DHCP networks plan no address."""
+    by_name = {link.get("ifname"): link for link in links or []}
+    default = next((nic_config.l3_device(e) for e in plan if e["default_route"]), None)
+    route_devs = [r.get("dev") for r in routes or []]
+    routes_ok = route_devs == [default] if default else True
+    out = {}
+    for e in plan:
+        dev = nic_config.l3_device(e)
+        link = by_name.get(dev) or {}
+        seen = [f"{a['local']}/{a['prefixlen']}" for a in link.get("addr_info", []) if a.get("family") == "inet"]
+        if e["dhcp"]:
+            planned = []
+            inside = [a for a in seen if ipaddress.ip_interface(a).ip in ipaddress.ip_network(e["cidr"], strict=False)]
+            missing = [] if inside else [f"an address from DHCP in {e['cidr']}"]
+            extra = [a for a in seen if a not in inside]
+        else:
+            planned = [f"{e['address']}/{e['prefix']}"]
+            missing = [a for a in planned if a not in seen]
+            extra = [a for a in seen if a not in planned]
+        out[e["network"]] = {"device": dev, "exists": bool(link), "mtu": link.get("mtu"), "planned": planned,
+                             "seen": seen, "missing": missing, "extra": extra,
+                             "default_route_ok": routes_ok}
+    return {"networks": out, "default_routes": route_devs, "default_route_planned": default}
+
+
+def judge_pings(targets, results):
+    """Which silent targets fail the change: a silent gateway, or every peer of a network silent (then this host is
+    the one cut off). A single silent peer while others answer is that peer's problem: a warning here, so that one
+    broken host does not roll back the healthy ones. ``results``: one exit status per target, 0 = reply.
+    Returns (failures, warnings) as messages."""
+    failures, warnings, peers = [], [], {}
+    for t, r in zip(targets, results):
+        ok = str(r).strip() == "0"
+        text = f"network '{t['network']}' ({t['device']}) from {t['target']} ({t['what']})"
+        if t["what"] == "gateway":
+            if not ok:
+                failures.append(text)
+        else:
+            peers.setdefault(t["network"], []).append((ok, text))
+    for network, got in peers.items():
+        silent = [text for ok, text in got if not ok]
+        if silent and len(silent) == len(got):
+            failures += silent
+        else:
+            warnings += silent
+    return failures, warnings
+
+
+def _q(words):
+    return " ".join(shlex.quote(str(w)) for w in words)
+
+
+def activate_commands(backend, devices, nm_ids):
+    """Shell lines that make the written files live: netplan generate + networkd reload/reconfigure (what
+    `netplan apply` does for networkd, without udev, so it works in containers too) or NetworkManager reload + up."""
+    if backend == "netplan":
+        return ["netplan generate", "networkctl reload",
+                "for d in %s; do [ -e /sys/class/net/$d ] && networkctl reconfigure $d; done" % _q(devices)]
+    lines = ["nmcli connection reload"]
+    lines += ["nmcli --wait 30 connection up id %s" % shlex.quote(i) for i in nm_ids]
+    return lines
+
+
+def apply_script(renames, backend, devices, nm_ids):
+    """The activation (the module runs it after arming the rollback); exit status in apply.rc, output in apply.log."""
+    steps = ["ip link set dev %s down && ip link set dev %s name %s && ip link set dev %s up"
+             % (shlex.quote(r["from"]), shlex.quote(r["from"]), shlex.quote(r["to"]), shlex.quote(r["to"]))
+             for r in renames]
+    body = " &&\n  ".join(steps + activate_commands(backend, devices, nm_ids))
+    return ("#!/bin/sh\n# multihomed.rke2 nic_plan: activate the new files (rollback is armed).\n"
+            "cd \"$(dirname \"$0\")\"\n{\n  %s\n} > apply.log 2>&1\necho $? > apply.rc.tmp && mv apply.rc.tmp apply.rc\n"
+            % body)
+
+
+def restore_script(manifest):
+    """The rollback: put back every file as it was (byte for byte, same mode), remove the ones the change created,
+    undo renames, delete links the change created, re-activate, and leave a report. Idempotent; serialised with the
+    module's confirmation by a lock."""
+    lines = ["#!/bin/sh", "# multihomed.rke2 nic_plan rollback (armed %s, timer %s s)" % (
+        manifest["armed_at"], manifest["timeout"]),
+        "D=%s" % shlex.quote(manifest["dir"]), "exec 9>\"$D/../lock\"", "flock 9",
+        "[ -d \"$D\" ] || exit 0", "REASON=${1:-timer}", "exec >>\"$D/rollback.log\" 2>&1"]
+    for f in manifest["files"]:
+        if f["existed"]:
+            lines.append("install -D -m %s -o root -g root \"$D/backup/%s\" %s" % (
+                "%04o" % f["mode"], f["backup"], shlex.quote(f["path"])))
+        else:
+            lines.append("rm -f %s" % shlex.quote(f["path"]))
+    for r in manifest["renames"]:
+        lines.append("ip link set dev %s down; ip link set dev %s name %s; ip link set dev %s up" % (
+            shlex.quote(r["to"]), shlex.quote(r["to"]), shlex.quote(r["from"]), shlex.quote(r["from"])))
+    for name in manifest["new_links"]:
+        lines.append("ip link del dev %s 2>/dev/null" % shlex.quote(name))
+    lines += activate_commands(manifest["backend"], manifest["devices"], manifest["restore_nm_ids"])
+    report = json.dumps({k: manifest[k] for k in ("host", "networks", "armed_at", "timeout", "change_id")}
+                        | {"files": [f["path"] for f in manifest["files"]]})
+    lines += ["printf '%%s' %s | sed \"s/}$/, \\\"reason\\\": \\\"$REASON\\\", \\\"at\\\": \\\"$(date -Is)\\\"}/\" "
+              "> \"$D/../rolled-back.json\"" % shlex.quote(report),
+              "rm -rf \"$D\"", "systemctl stop %s.timer 2>/dev/null" % ROLLBACK_UNIT, "exit 0"]
+    return "\n".join(lines) + "\n"
