@@ -14,6 +14,7 @@ from __future__ import annotations
 import ipaddress
 import json
 
+from ansible_collections.multihomed.rke2.plugins.module_utils import family
 from ansible_collections.multihomed.rke2.plugins.module_utils.nic_config import l3_device
 
 
@@ -70,48 +71,77 @@ def devices(plan, facts, host):
     return {"problems": problems, "renames": renames, "rename_steps": steps}
 
 
+def _family_addresses(link, fam):
+    """Global addresses of one family on a link (``ip -j addr``), normalised."""
+    key = "inet" if fam == 4 else "inet6"
+    return [str(ipaddress.ip_address(a["local"])) for a in link.get("addr_info", [])
+            if a.get("family") == key and a.get("scope", "global") == "global"]
+
+
+def _mine(view, have):
+    """The view's address among ``have``: the planned one, or for DHCP/SLAAC any address in the view's CIDR."""
+    if view["dhcp"] or view.get("slaac") or not view["address"]:
+        net = ipaddress.ip_network(view["cidr"], strict=False)
+        return [a for a in have if ipaddress.ip_address(a) in net]
+    want = str(ipaddress.ip_address(view["address"]))
+    return [want] if want in have else []
+
+
 def seen(plan, ip_lines):
-    """What each network got after applying, from ``ip -j addr show`` and ``ip -j -4 route show default`` (one JSON
-    document per line): ``seen`` (network -> device, exists, mtu, address), ``missing`` (networks without their
-    address yet) and the host's ``default_routes``."""
+    """What each network got after applying, from ``ip -j addr show``, ``ip -j -4 route show default`` and,
+    optionally, ``ip -j -6 route show default`` (one JSON document per line): ``seen`` (network -> device, exists,
+    mtu, address of the first family, address6 of a dual-stack network's IPv6), ``missing`` (networks without an
+    address of each of their families yet) and the host's ``default_routes`` (IPv4) and ``default_routes6`` (None
+    when not read)."""
     lines = list(ip_lines or [])
     links = json.loads(lines[0]) if lines else []
     default_routes = json.loads(lines[1]) if len(lines) > 1 else []
+    default_routes6 = json.loads(lines[2]) if len(lines) > 2 else None
     by_name = {link.get("ifname"): link for link in links}
-    out = {}
+    out, missing = {}, []
     for e in plan:
         dev = l3_device(e)
         link = by_name.get(dev) or {}
-        v4 = [a["local"] for a in link.get("addr_info", []) if a.get("family") == "inet"]
-        if e["dhcp"]:
-            # ipaddress, not netaddr: this also runs on the hosts (module nic_plan), which have no netaddr.
-            mine = [a for a in v4 if ipaddress.ip_address(a) in ipaddress.ip_network(e["cidr"], strict=False)]
-        else:
-            mine = [e["address"]] if e["address"] in v4 else []
-        out[e["network"]] = {"device": dev, "exists": bool(link), "mtu": link.get("mtu"),
-                             "address": mine[0] if mine else None}
-    return {"seen": out, "missing": [n for n, s in out.items() if s["address"] is None],
-            "default_routes": default_routes}
+        rec = {"device": dev, "exists": bool(link), "mtu": link.get("mtu")}
+        for i, view in enumerate(family.views(e)):
+            mine = _mine(view, _family_addresses(link, view["family"]))
+            rec["address" if i == 0 else "address6"] = mine[0] if mine else None
+            if not mine and e["network"] not in missing:
+                missing.append(e["network"])
+        out[e["network"]] = rec
+    return {"seen": out, "missing": missing, "default_routes": default_routes, "default_routes6": default_routes6}
+
+
+def _default_problem(plan, routes, fam):
+    default = next((l3_device(e) for e in plan if family.default_view(e, fam)), None)
+    if default and (len(routes) != 1 or routes[0].get("dev") != default):
+        found = ", ".join(str(r.get("dev")) for r in routes) or "none"
+        what = "default route" if fam == 4 else "IPv6 default route"
+        return [f"expected exactly one {what}, via {default}; found: {found}"]
+    return []
 
 
 def problems(plan, state, timeout):
-    """What is wrong after applying (``state`` from :func:`seen`): a device missing, an address not there after
-    ``timeout`` seconds, another MTU, not exactly one default route via the planned device."""
+    """What is wrong after applying (``state`` from :func:`seen`): a device missing, an address of a family not there
+    after ``timeout`` seconds, another MTU, not exactly one default route per family via the planned device (IPv6
+    only when ``state`` read its default routes)."""
     out = []
     for e in plan:
         s = state["seen"][e["network"]]
         if not s["exists"]:
             out.append(f"network '{e['network']}': device {s['device']} does not exist")
-        elif s["address"] is None:
-            want = f"from DHCP in {e['cidr']}" if e["dhcp"] else e["address"]
-            out.append(f"network '{e['network']}': {s['device']} has no address {want} after {timeout}s")
+        else:
+            for i, view in enumerate(family.views(e)):
+                if s.get("address" if i == 0 else "address6") is not None:
+                    continue
+                kind = "SLAAC" if view.get("slaac") else "DHCP"
+                want = f"from {kind} in {view['cidr']}" if view["dhcp"] or view.get("slaac") else view["address"]
+                out.append(f"network '{e['network']}': {s['device']} has no address {want} after {timeout}s")
         if s["exists"] and e.get("mtu") and s["mtu"] != e["mtu"]:
             out.append(f"network '{e['network']}': {s['device']} has MTU {s['mtu']}, the plan says {e['mtu']}")
-    default = next((l3_device(e) for e in plan if e["default_route"]), None)
-    routes = state["default_routes"]
-    if default and (len(routes) != 1 or routes[0].get("dev") != default):
-        found = ", ".join(str(r.get("dev")) for r in routes) or "none"
-        out.append(f"expected exactly one default route, via {default}; found: {found}")
+    out += _default_problem(plan, state["default_routes"], 4)
+    if state.get("default_routes6") is not None:
+        out += _default_problem(plan, state["default_routes6"], 6)
     return out
 
 

@@ -25,14 +25,15 @@ description:
   - With I(state=rolled_back) it makes sure a pending change is rolled back (now, if the timer has not done it yet)
     and reports what was restored.
   - Other netplan files that configure a planned device are taken over (netplan merges them with ours, so their
-    addresses would stay): the device's stanza is removed from them, or the file is set aside as
+    addresses would stay); the device's stanza is removed from them, or the file is set aside as
     C(<file>.multihomed-disabled) when nothing else is left in it. This is part of the diff and of the rollback.
   - In check mode nothing is written or run that changes the host; the result holds the full diff.
 version_added: 1.1.0
-author: multihomed.rke2 contributors
+author:
+  - multihomed.rke2 contributors (@multihomed)
 options:
   plan:
-    description: The host's NIC plan (C(multihomed_report.plans[inventory_hostname])).
+    description: The host's NIC plan, C(multihomed_report.plans[inventory_hostname]).
     type: list
     elements: dict
     required: true
@@ -129,14 +130,16 @@ options:
     type: bool
     default: true
 notes:
-  - The rollback timer is transient (systemd-run): a reboot inside the window boots with the new files.
+  - The rollback timer is transient (systemd-run), so a reboot inside the window boots with the new files.
   - Activation for netplan is C(netplan generate), C(networkctl reload), C(networkctl reconfigure) of the planned
     devices (what C(netplan apply) does for networkd, without udev); for NetworkManager, C(nmcli connection reload)
     and C(nmcli connection up) of the changed profiles in order.
 seealso:
   - name: netplan YAML reference
+    description: The keys of the netplan file the module writes.
     link: https://netplan.readthedocs.io/en/stable/netplan-yaml/
   - name: NetworkManager keyfile format
+    description: The keys of the keyfiles the module writes.
     link: https://networkmanager.dev/docs/api/latest/nm-settings-keyfile.html
 """
 
@@ -281,9 +284,11 @@ def os_family():
 
 
 def ip_state():
+    """``ip -j addr show``, ``ip -j -4 route show default``, ``ip -j -6 route show default``, parsed."""
     links = json.loads(run(["ip", "-j", "addr", "show"])[1] or "[]")
     routes = json.loads(run(["ip", "-j", "-4", "route", "show", "default"])[1] or "[]")
-    return links, routes
+    routes6 = json.loads(run(["ip", "-j", "-6", "route", "show", "default"])[1] or "[]")
+    return links, routes, routes6
 
 
 class NicPlan:
@@ -327,10 +332,13 @@ class NicPlan:
         backend = self.resolve(probed, problems)
         devices = nic_state.devices(self.plan, facts(), self.host)
         problems += devices["problems"]
-        links, routes = ip_state()
+        links, routes, _routes6 = ip_state()
         out = {"backend": backend, "renames": devices["renames"], "changes": [], "warnings": [],
                "live": nic_apply.live(self.plan, links, routes), "links": [link["ifname"] for link in links]}
         if backend is None:
+            return out
+        if backend == "netplan" and nic_apply.yaml is None:
+            problems.append(f"host '{self.host}': writing netplan files needs PyYAML on the host (python3-yaml)")
             return out
         opts = self.opts(backend)
         desired = nic_apply.desired_files(self.plan, opts)
@@ -431,7 +439,7 @@ class NicPlan:
         # controller sees the host unreachable), the host keeps its timer and rolls back by itself.
         run(["/bin/sh", os.path.join(PENDING, "apply.sh")])
         res["seen"] = self.verify_local(res)
-        res["networks"] = nic_apply.live(self.plan, *ip_state())["networks"]
+        res["networks"] = nic_apply.live(self.plan, *ip_state()[:2])["networks"]
         self.m.exit_json(**res)
 
     def verify_local(self, res):
@@ -529,7 +537,7 @@ class NicPlan:
             if silent:
                 self.rollback("no reply on " + "; ".join(silent), res)
             self.disarm()
-            res.update(changed=True, seen=seen, networks=nic_apply.live(self.plan, *ip_state())["networks"])
+            res.update(changed=True, seen=seen, networks=nic_apply.live(self.plan, *ip_state()[:2])["networks"])
             self.m.exit_json(**res)
         state = nic_state.seen(self.plan, [json.dumps(x) for x in ip_state()])
         bad = nic_state.problems(self.plan, state, 0) + ["no reply on " + t for t in self.ping()]
@@ -552,7 +560,7 @@ class NicPlan:
         results = []
         for t in targets:
             ok = "1"
-            for _ in range(3):
+            for attempt in range(3):
                 # Routed as the host routes it (no -I: binding to the device would hide a wrong prefix), and the
                 # route must leave through the network's device.
                 route = json.loads(run(["ip", "-j", "route", "get", t["target"]])[1] or "[{}]")
@@ -560,7 +568,7 @@ class NicPlan:
                         ["ping", "-n", "-q", "-c", "1", "-W", str(self.p["ping_timeout"]), t["target"]])[0] == 0:
                     ok = "0"
                     break
-                time.sleep(1)
+                time.sleep(1 if attempt < 2 else 0)
             results.append(ok)
         failures, warnings = nic_apply.judge_pings(targets, results)
         for warning in warnings:
@@ -585,7 +593,7 @@ class NicPlan:
             run(["/bin/sh", os.path.join(PENDING, "restore.sh"), "requested"])
             res["changed"] = True
         report = self.report()
-        res.update(rollback=report, networks=nic_apply.live(self.plan, *ip_state())["networks"])
+        res.update(rollback=report, networks=nic_apply.live(self.plan, *ip_state()[:2])["networks"])
         change = self.p["change_id"]
         if self.p["reason"]:
             if report and (not change or report.get("change_id") == change):

@@ -82,7 +82,7 @@ def test_default_route_problems(routes, expected):
 def test_missing_device_and_no_output_yet():
     state = nic_state.seen([E("x", "ens300")], [])
     assert state == {"seen": {"x": {"device": "ens300", "exists": False, "mtu": None, "address": None}},
-                     "missing": ["x"], "default_routes": []}
+                     "missing": ["x"], "default_routes": [], "default_routes6": None}
     assert nic_state.problems([E("x", "ens300")], state, 5) == ["network 'x': device ens300 does not exist"]
 
 
@@ -96,3 +96,53 @@ def test_ping_targets_and_silent():
         {"network": "cluster", "device": "ens192", "target": "198.18.40.1", "what": "gateway"},
         {"network": "cluster", "device": "ens192", "target": "198.18.40.22", "what": "host h2"}]
     assert nic_state.silent(targets, ["0", "1"]) == ["network 'cluster' (ens192) from 198.18.40.22 (host h2)"]
+
+
+# IPv6 and dual-stack (issue 14): ``ip -j`` shapes of iproute2 6.1 (Debian 12); link-local addresses never count.
+def _link(name, *addrs, mtu=1500):
+    info = [{"family": "inet6" if ":" in a else "inet", "local": a.split("/")[0], "prefixlen": int(a.split("/")[1]),
+             "scope": "link" if a.startswith("fe80") else "global"} for a in addrs]
+    return {"ifname": name, "mtu": mtu, "addr_info": info}
+
+
+DUAL = E("cluster", "ens192", cidr="198.18.40.0/24", address="198.18.40.11", default_route=True,
+         gateway="198.18.40.1", cidr6="2001:db8:40::/64", address6="2001:db8:40::11", prefix6=64, gateway6="2001:db8:40::1",
+         default_route6=True, dhcp6=False, slaac6=False)
+V6SLAAC = E("storage", "ens224", cidr="2001:db8:50::/64", address=None, prefix=None, dhcp=True, slaac=True)
+
+
+@pytest.mark.parametrize("addrs, routes6, problems", [
+    (["198.18.40.11/24", "2001:db8:40::11/64", "fe80::1/64"], [{"dev": "ens192"}], []),
+    # the v6 address normalised: 2001:db8:40:0::11 is 2001:db8:40::11
+    (["198.18.40.11/24", "2001:db8:40:0::11/64"], [{"dev": "ens192"}], []),
+    (["198.18.40.11/24", "fe80::1/64"], [{"dev": "ens192"}],
+     ["network 'cluster': ens192 has no address 2001:db8:40::11 after 5s"]),
+    (["198.18.40.11/24", "2001:db8:40::11/64"], [],
+     ["expected exactly one IPv6 default route, via ens192; found: none"]),
+    (["198.18.40.11/24", "2001:db8:40::11/64"], [{"dev": "ens192"}, {"dev": "ens224"}],
+     ["expected exactly one IPv6 default route, via ens192; found: ens192, ens224"]),
+])
+def test_dual_stack_addresses_and_one_default_route_per_family(addrs, routes6, problems):
+    lines = [json.dumps([_link("ens192", *addrs)]), json.dumps([{"dev": "ens192"}]), json.dumps(routes6)]
+    state = nic_state.seen([DUAL], lines)
+    assert nic_state.problems([DUAL], state, 5) == problems
+    assert state["seen"]["cluster"]["address"] == "198.18.40.11"
+
+
+def test_ipv6_default_routes_not_read_are_not_judged():
+    lines = [json.dumps([_link("ens192", "198.18.40.11/24", "2001:db8:40::11/64")]), json.dumps([{"dev": "ens192"}])]
+    state = nic_state.seen([DUAL], lines)
+    assert state["default_routes6"] is None and nic_state.problems([DUAL], state, 5) == []
+
+
+@pytest.mark.parametrize("addrs, address, problems", [
+    (["2001:db8:50::5054:ff:fe12:3456/64"], "2001:db8:50:0:5054:ff:fe12:3456", []),
+    (["fe80::5054:ff:fe12:3456/64"], None,
+     ["network 'storage': ens224 has no address from SLAAC in 2001:db8:50::/64 after 5s"]),
+    (["2001:db8:99::1/64"], None, ["network 'storage': ens224 has no address from SLAAC in 2001:db8:50::/64 after 5s"]),
+])
+def test_ipv6_only_slaac_network(addrs, address, problems):
+    state = nic_state.seen([V6SLAAC], [json.dumps([_link("ens224", *addrs)]), "[]", "[]"])
+    assert state["seen"]["storage"]["address"] == address
+    assert state["missing"] == ([] if address else ["storage"])
+    assert nic_state.problems([V6SLAAC], state, 5) == problems
