@@ -15,7 +15,10 @@ import json
 import posixpath
 import shlex
 
-import yaml
+try:
+    import yaml
+except ImportError:  # pragma: no cover - the module reports it (netplan hosts have it: netplan needs python3-yaml)
+    yaml = None
 
 from ansible_collections.multihomed.rke2.plugins.module_utils import nic_config
 
@@ -46,6 +49,8 @@ def _ini(sections):
 
 
 def _yaml(doc):
+    if yaml is None:
+        raise ImportError("PyYAML is needed on the host to write netplan files (python3-yaml)")
     return HEADER + yaml.safe_dump(doc, indent=2, sort_keys=True, default_flow_style=False)
 
 
@@ -56,8 +61,8 @@ def desired_files(plan, opts):
         out[opts["netplan_file"]] = {"content": _yaml(nic_config.netplan_config(plan, opts["netplan_renderer"])),
                                      "mode": 0o600}
         for shim in nic_config.networkd_shims(plan, opts["networkd_prefix"]):
-            out[posixpath.join(opts["networkd_dir"], shim["path"])] = {"content": _ini(shim["sections"]),
-                                                                      "mode": 0o644}
+            path = posixpath.join(opts["networkd_dir"], shim["path"])
+            out[path] = {"content": _ini(shim["sections"]), "mode": 0o644}
     else:
         for conn in nm_profiles(plan, opts):
             out[conn["path"]] = {"content": _ini(conn["data"]), "mode": 0o600}
