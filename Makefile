@@ -20,8 +20,8 @@ lab-up: setup
 lab-down:
 	@scripts/lab.sh down
 
-lab-shell:
-	@podman exec -it $(HOST) /bin/bash
+lab-shell:  ## a shell on a lab host over SSH, as on a VM (user lab, sudo)
+	@ssh -F /run/multihomed-rke2/lab/ssh/config $(HOST)
 
 lab-status:
 	@scripts/lab.sh status

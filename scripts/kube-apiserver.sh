@@ -13,6 +13,10 @@ PORT=${MULTIHOMED_APISERVER_PORT:-16443}
 ETCD_PORT=${MULTIHOMED_ETCD_PORT:-12379}
 
 build() {
+  # Test lanes running side by side build it once: the second waits here, then finds the binary.
+  mkdir -p "$CACHE"
+  exec 8>"$CACHE/.build.lock"
+  flock 8
   if [ -x "$BIN" ]; then echo "kube-apiserver cached at $BIN"; return; fi
   local src=$CACHE/src
   mkdir -p "$src" "$CACHE/bin"

@@ -11,13 +11,26 @@ In order, on a lab made fresh for this module (hosts as an installer leaves them
    - mh-wrk-2's storage address with a wrong prefix (/32): its peers do not answer, it is rolled back; mh-wrk-1 and
      mh-wrk-3 (a harmless MTU change in the same run) keep theirs;
    - mh-cpl-2: the controller is SIGKILLed right after the apply started: the host rolls back by itself;
-4. the corrected re-run converges; the run after it reports changed=0.
+4. the corrected re-run converges; the run after it reports changed=0;
+5. drift (playbooks/drift.yml, issue 15) on the converged lab with the model's NADs in a real kube-apiserver: clean
+   at first (exit 0); then an address changed by hand on mh-wrk-1 and a NAD's config changed through the API: the
+   report names exactly those two, on the right host and object, and nothing changed anywhere;
+6. the reference write-ups reproduced (tests/lab/reproduce_writeups.yml, issue 13: net-tools with net1/net2 from the
+   write-up's annotation and a page from the web server over net2, Longhorn's lhnet1 on every agent, the 2018
+   macvlan-conf pod with its default route via net1); the playbook asserts interface names, CIDRs, routes and
+   reachability itself, through the Multus/Longhorn stand-in (tests/lab/multus_standin.py, docs/lab.md);
+7. the job templates "site" and "drift" run as AWX runs them (ansible-runner, scripts/awx_job.py) against the lab,
+   the token given only through the "RKE2 token" credential: both succeed, the token is on the hosts only in
+   config.yaml (0600) and nowhere in the runner's artifacts or job events (issue 15).
 The hosts are observed through `podman exec` (a VM console): it works also when SSH does not.
 """
 from __future__ import annotations
 
 import json
 import os
+import re
+import sys
+import uuid
 import signal
 import subprocess
 import time
@@ -44,8 +57,8 @@ def console(host, command):
 def snapshot(host):
     """Checksums of every file under the network directories, and the addresses (no dynamic fields)."""
     files = console(host, f"find {FILES} -type f 2>/dev/null | sort | xargs -r sha256sum")
-    addrs = sorted((link["ifname"], link.get("mtu"), tuple(sorted(f"{a['local']}/{a['prefixlen']}"
-                                                                for a in link.get("addr_info", []))))
+    addrs = sorted((link["ifname"], link.get("mtu"),
+                    tuple(sorted(f"{a['local']}/{a['prefixlen']}" for a in link.get("addr_info", []))))
                    for link in json.loads(console(host, "ip -j addr show")))
     return files, addrs
 
@@ -180,3 +193,80 @@ def test_corrected_rerun_converges(lab):
     assert changed == dict.fromkeys(SERVERS + AGENTS, 0)
     for host in ("mh-wrk-1", "mh-wrk-3"):
         assert json.loads(console(host, "ip -j link show ens224"))[0]["mtu"] == 1500, host
+
+
+def test_drift_names_a_hand_changed_address_and_a_nad(lab, cluster, tmp_path):
+    """playbooks/drift.yml on the lab (config.yaml checks off: RKE2 is not installed in the lab)."""
+    kc = {"multihomed_kubeconfig": cluster.kubeconfig}
+    for pb in ("tests/lab/api_prepare.yml", "playbooks/multus.yml"):
+        rc, out, err = playbook(pb, "-e", json.dumps(kc))
+        assert rc == 0, "\n".join(failures(out)) + err[-2000:]
+
+    def drift(name):
+        path = tmp_path / f"{name}.json"
+        rc, out, _err = playbook("playbooks/drift.yml", "-e", json.dumps(dict(
+            kc, multihomed_drift_rke2=False, multihomed_drift_report_path=str(path))))
+        return rc, json.loads(path.read_text())
+
+    rc, report = drift("clean")
+    assert (rc, report["status"]) == (0, "clean"), report["summary"]
+    assert report["hosts"] == dict.fromkeys(SERVERS + AGENTS, []) and report["cluster"] == []
+
+    sh("ssh", "-F", "/run/multihomed-rke2/lab/ssh/config", "-o", "BatchMode=yes", "mh-wrk-1",
+       "sudo ip addr del 198.18.50.21/24 dev ens224 && sudo ip addr add 198.18.50.121/24 dev ens224")
+    before = {h: snapshot(h) for h in SERVERS + AGENTS}
+    ns, name = "multus-network-attachments", "macvlan-private-dhcp"
+    config = json.loads(cluster.get_nad(ns, name)["spec"]["config"])
+    cluster.custom.patch_namespaced_custom_object("k8s.cni.cncf.io", "v1", ns, "network-attachment-definitions",
+                                                  name, {"spec": {"config": json.dumps(dict(config, mode="vepa"))}})
+    try:
+        rc, report = drift("changed")
+        assert rc != 0 and report["status"] == "drift", report["summary"]
+        assert {h: f for h, f in report["hosts"].items() if f} == {"mh-wrk-1": report["hosts"]["mh-wrk-1"]}
+        kinds = [(f["kind"], f["object"]) for f in report["hosts"]["mh-wrk-1"]]
+        assert kinds and all(k == "address" and "storage" in o for k, o in kinds), report["hosts"]["mh-wrk-1"]
+        text = json.dumps(report["hosts"]["mh-wrk-1"])
+        assert "198.18.50.21/24" in text and "198.18.50.121/24" in text
+        assert [(f["kind"], f["object"]) for f in report["cluster"]] == [("nad", f"{ns}/{name}")], report["cluster"]
+        # drift changed nothing on any host
+        assert {h: snapshot(h) for h in SERVERS + AGENTS} == before
+    finally:
+        sh("ssh", "-F", "/run/multihomed-rke2/lab/ssh/config", "-o", "BatchMode=yes", "mh-wrk-1",
+           "sudo ip addr del 198.18.50.121/24 dev ens224; sudo ip addr replace 198.18.50.21/24 dev ens224", check=False)
+
+
+def test_reference_writeups_reproduced(lab, cluster, tmp_path):
+    """After the drift test: the model's NADs and Longhorn's setting are in the API (playbooks/multus.yml)."""
+    rc, out, err = playbook("tests/lab/reproduce_writeups.yml", "-e", json.dumps(
+        {"multihomed_kubeconfig": cluster.kubeconfig, "lab_state_dir": str(tmp_path)}))
+    assert rc == 0, "\n".join(failures(out)) + err[-2000:]
+    text = (tmp_path / "writeups.txt").read_text()
+    assert "STAND-IN" in text
+    assert re.search(r"net1 +198\.18\.50\.\d+/24 .*macvlan-longhorn-dhcp", text), text
+    assert re.search(r"net2 +198\.18\.60\.\d+/24 .*macvlan-private-dhcp", text), text
+    assert len(re.findall(r"lhnet1 +198\.18\.50\.\d+/24 +mac", text)) == len(AGENTS), text
+    assert re.search(r"net1 +198\.18\.72\.\d+/24 .*macvlan-conf", text), text
+
+
+def test_awx_runner_site_and_drift_on_the_lab(lab, cluster, tmp_path):
+    sys.path.insert(0, os.path.join(ROOT, "scripts"))
+    import awx_job  # pylint: disable=import-outside-toplevel
+    token = "K10lab-" + uuid.uuid4().hex
+    creds = {"rke2_token": {"token": token}}
+    site = awx_job.run(str(tmp_path / "site"), "site", "inventories/lab", credentials=creds,
+                       answers={"multihomed_kubeconfig": cluster.kubeconfig})
+    out = (tmp_path / "site" / "artifacts" / "1" / "stdout").read_text()
+    assert (site.status, site.rc) == ("successful", 0), out[-4000:]
+    for host in SERVERS + AGENTS:
+        mode_and_hits = console(host, "stat -c %a /etc/rancher/rke2/config.yaml; grep -c " + token +
+                                " /etc/rancher/rke2/config.yaml").split()
+        assert mode_and_hits == ["600", "1"], host
+    drift = awx_job.run(str(tmp_path / "drift"), "drift", "inventories/lab", credentials=creds,
+                        answers={"multihomed_kubeconfig": cluster.kubeconfig})
+    out = (tmp_path / "drift" / "artifacts" / "1" / "stdout").read_text()
+    assert (drift.status, drift.rc) == ("successful", 0), out[-4000:]
+    assert "no drift" in out
+    for job in ("site", "drift"):
+        leaks = [os.path.join(base, name) for base, _dirs, names in os.walk(tmp_path / job / "artifacts")
+                 for name in names if token.encode() in open(os.path.join(base, name), "rb").read()]
+        assert leaks == [], leaks
