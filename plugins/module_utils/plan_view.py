@@ -23,8 +23,24 @@ def table(headers, rows):
     return "\n".join([line(cells[0]), "  ".join("-" * w for w in widths)] + [line(r) for r in cells[1:]])
 
 
+def _one(dynamic, slaac, address, prefix):
+    return ("slaac" if slaac else "dhcp") if dynamic else f"{address}/{prefix}"
+
+
 def _address(entry):
-    return "dhcp" if entry["dhcp"] else f"{entry['address']}/{entry['prefix']}"
+    """The entry's address per family: the first family, then a dual-stack network's IPv6 after a comma."""
+    text = _one(entry["dhcp"], entry.get("slaac"), entry["address"], entry["prefix"])
+    if entry.get("cidr6"):
+        text += ", " + _one(entry.get("dhcp6"), entry.get("slaac6"), entry.get("address6"), entry.get("prefix6"))
+    return text
+
+
+def _default(entry):
+    out = [f"via {entry['gateway']}" if entry["default_route"] and entry["gateway"] else
+           ("via DHCP" if entry["default_route"] else "")]
+    if entry.get("default_route6"):
+        out.append(f"v6 via {entry['gateway6']}" if entry.get("gateway6") else "v6 via RA")
+    return ", ".join(o for o in out if o)
 
 
 def hosts_table(report):
@@ -33,8 +49,7 @@ def hosts_table(report):
     for host in report["hosts"]:
         for e in report["plans"].get(host, []):
             device = e["device"] + (f" (MAC {e['mac']})" if e.get("mac") else "")
-            default = f"via {e['gateway']}" if e["default_route"] and e["gateway"] else \
-                ("via DHCP" if e["default_route"] else "")
+            default = _default(e)
             node_ip = (node_ips.get(host) or "from DHCP") if e["network"] == report["cluster"]["network"] else ""
             rows.append([host, e["network"], device, e["vlan"] or "", _address(e), e["mtu"] or "", default, node_ip])
     return table(["host", "network", "device", "VLAN", "address", "MTU", "default route", "node-ip"], rows)
@@ -112,7 +127,7 @@ def topology_dot(report, title="multihomed.rke2 plan"):
             networks.setdefault(e["network"], e)
     for name in report["networks"]:
         e = networks.get(name)
-        cidr = e["cidr"] if e else cidrs.get(name, "")
+        cidr = (e["cidr"] + (f"\\n{e['cidr6']}" if e.get("cidr6") else "")) if e else cidrs.get(name, "")
         vlan = f"\\nVLAN {e['vlan']}" if e and e["vlan"] else ""
         colour = colours.get(e["purpose"] if e else "other", "#eeeeee")
         label = f"{name}\\n{cidr}{vlan}"
@@ -120,7 +135,7 @@ def topology_dot(report, title="multihomed.rke2 plan"):
     for host in report["hosts"]:
         lines.append(f"  {_q('host:' + host)} [shape=ellipse, fillcolor=\"#ffffff\", label={_q(host)}];")
         for e in report["plans"].get(host, []):
-            label = f"{e['device']}\\n{_address(e)}" + ("\\n(default)" if e["default_route"] else "")
+            label = f"{e['device']}\\n{_address(e)}" + ("\\n(default)" if e["default_route"] or e.get("default_route6") else "")
             lines.append(f"  {_q('host:' + host)} -- {_q('net:' + e['network'])} [taillabel={_q(label)}, labeldistance=4.5, labelangle=0];")
     lines.append("  { rank=same; " + " ".join(_q("host:" + h) for h in report["hosts"]) + " }")
     lines.append("  { rank=same; " + " ".join(_q("net:" + n) for n in report["networks"]) + " }")

@@ -11,7 +11,7 @@ import yaml
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
-@pytest.mark.parametrize("inventory", ["inventories/lab", "inventories/example"])
+@pytest.mark.parametrize("inventory", ["inventories/lab", "inventories/example", "inventories/example-dualstack"])
 def test_plan_playbook(inventory, tmp_path):
     env = dict(os.environ, ANSIBLE_CONFIG=os.path.join(ROOT, "ansible.cfg"), ANSIBLE_FORCE_COLOR="0",
                PATH=os.path.join(ROOT, ".venv", "bin") + os.pathsep + os.environ["PATH"])
@@ -32,3 +32,6 @@ def test_plan_playbook(inventory, tmp_path):
     if shutil.which("rsvg-convert"):
         subprocess.run(["rsvg-convert", "-o", str(tmp_path / "t.png"), str(svg)], check=True)
         assert (tmp_path / "t.png").stat().st_size > 5000
+    if inventory.endswith("dualstack"):  # both families in the tables and on the picture (issue 14)
+        assert "fd00:172:16:40::" in res.stdout and "v6 via" in res.stdout
+        assert "fd00:172:16:40::" in svg.read_text()
