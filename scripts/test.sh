@@ -86,8 +86,11 @@ pytests() {
   pytest -p no:cacheprovider -o junit_family=xunit2 --junitxml="$OUT/pytest.xml" --durations=10
 }
 
-lab_tests() {  # the 6-host lab over SSH (tests marked lab): check mode, converge, rollbacks
-  pytest -p no:cacheprovider -m lab -o junit_family=xunit2 --junitxml="$OUT/pytest-lab.xml" tests/integration
+lab_tests() {  # the 6-host lab over SSH (tests marked lab): check mode, converge, rollbacks, drift, write-ups
+  # Its own kube-apiserver instance: the pytest stage runs one beside it (state directory and ports differ).
+  MULTIHOMED_TEST_APISERVER_STATE=/run/multihomed-rke2/apiserver-lab MULTIHOMED_TEST_APISERVER_PORT=17543 \
+    MULTIHOMED_TEST_ETCD_PORT=17579 \
+    pytest -p no:cacheprovider -m lab -o junit_family=xunit2 --junitxml="$OUT/pytest-lab.xml" tests/integration
 }
 
 molecule_all() {
