@@ -148,6 +148,8 @@ gateway() {  # .1 on every network; DHCP (dnsmasq, no router option) on every ne
     podman exec mh-gw ip link set "$dev" up
     [ "$dev" = ens192 ] || [ "$dev" = eth2 ] || opts+=(--interface="$dev" --dhcp-range="$pfx.100,$pfx.199,255.255.255.0,1h")
   done
+  # IPv6 on the cluster network for inventories/lab-dualstack (gateway6 2001:db8:40::1, documentation prefix).
+  podman exec mh-gw ip -6 addr replace 2001:db8:40::1/64 dev ens192 nodad
   # mh-gw answers for its own addresses only: nothing is forwarded between the lab's networks.
   podman exec mh-gw sysctl -qw net.ipv4.ip_forward=0 2>/dev/null || true
   # The web server on services (the reference lab's nginx): a python3 http.server in its own namespace lab-web inside

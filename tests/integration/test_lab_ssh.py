@@ -21,7 +21,12 @@ In order, on a lab made fresh for this module (hosts as an installer leaves them
    reachability itself, through the Multus/Longhorn stand-in (tests/lab/multus_standin.py, docs/lab.md);
 7. the job templates "site" and "drift" run as AWX runs them (ansible-runner, scripts/awx_job.py) against the lab,
    the token given only through the "RKE2 token" credential: both succeed, the token is on the hosts only in
-   config.yaml (0600) and nowhere in the runner's artifacts or job events (issue 15).
+   config.yaml (0600) and nowhere in the runner's artifacts or job events (issue 15);
+8. the same hosts converged to inventories/lab-dualstack (issue 14): the cluster network dual-stack, storage IPv6
+   only: every host has both families on ens192 and exactly one default route per family, agents have their IPv6
+   storage address and no IPv4 left there; pods on two agents attached from the model's IPv6 NAD (the real macvlan
+   and host-local plugins, addresses requested through the ips capability as Multus passes them) reach each other
+   over IPv6; the second run reports changed=0.
 The hosts are observed through `podman exec` (a VM console): it works also when SSH does not.
 """
 from __future__ import annotations
@@ -63,10 +68,10 @@ def snapshot(host):
     return files, addrs
 
 
-def playbook(*args, env=None):
+def playbook(*args, env=None, inventory="inventories/lab"):
     e = dict(os.environ, ANSIBLE_STDOUT_CALLBACK="ansible.builtin.json", ANSIBLE_CONFIG=f"{ROOT}/ansible.cfg",
              PATH=f"{ROOT}/.venv/bin:" + os.environ["PATH"], **(env or {}))
-    proc = subprocess.run(["ansible-playbook", "-i", "inventories/lab", *args], cwd=ROOT, capture_output=True,
+    proc = subprocess.run(["ansible-playbook", "-i", inventory, *args], cwd=ROOT, capture_output=True,
                           text=True, env=e, check=False)
     try:
         return proc.returncode, json.loads(proc.stdout[proc.stdout.index("{"):]), proc.stderr
@@ -270,3 +275,47 @@ def test_awx_runner_site_and_drift_on_the_lab(lab, cluster, tmp_path):
         leaks = [os.path.join(base, name) for base, _dirs, names in os.walk(tmp_path / job / "artifacts")
                  for name in names if token.encode() in open(os.path.join(base, name), "rb").read()]
         assert leaks == [], leaks
+
+
+def test_dual_stack_lab(lab, tmp_path):
+    inv = "inventories/lab-dualstack"
+    rc, out, err = playbook("playbooks/network.yml", inventory=inv)
+    assert rc == 0, "\n".join(failures(out)) + err[-3000:]
+    for host in SERVERS + AGENTS:
+        n = int(console(host, "hostname").strip()[-1]) + (10 if host in SERVERS else 20)
+        addrs = {(a["family"], f"{a['local']}/{a['prefixlen']}") for a in json.loads(
+            console(host, "ip -j addr show ens192"))[0]["addr_info"] if a.get("scope") == "global"}
+        assert addrs == {("inet", f"198.18.40.{n}/24"), ("inet6", f"2001:db8:40::{n}/64")}, (host, addrs)
+        for fam, via in (("-4", "198.18.40.1"), ("-6", "2001:db8:40::1")):
+            routes = json.loads(console(host, f"ip -j {fam} route show default"))
+            assert [(r.get("gateway"), r.get("dev")) for r in routes] == [(via, "ens192")], (host, fam, routes)
+        if host in AGENTS:
+            storage = {(a["family"], f"{a['local']}/{a['prefixlen']}") for a in json.loads(
+                console(host, "ip -j addr show ens224"))[0]["addr_info"] if a.get("scope") == "global"}
+            assert storage == {("inet6", f"2001:db8:50::{n}/64")}, (host, storage)
+    # pods over IPv6: the model's NAD config, executed by the real plugins in a pod namespace on two agents
+    rc, out, err = playbook("tests/lab/dump_report.yml", "-e", f"lab_report_path={tmp_path}/report.json", inventory=inv)
+    assert rc == 0, err[-2000:]
+    (nad,) = [n for n in json.loads((tmp_path / "report.json").read_text())["nads"]
+              if n["metadata"]["name"] == "macvlan-longhorn-v6"]
+    pods = {"mh-wrk-1": "2001:db8:50::1:21/64", "mh-wrk-2": "2001:db8:50::1:22/64"}
+    try:
+        for host, ip in pods.items():
+            conf = dict(json.loads(nad["spec"]["config"]), runtimeConfig={"ips": [ip]})
+            sh("podman", "exec", "-i", "-e", "CNI_COMMAND=ADD", "-e", "CNI_CONTAINERID=lab-v6", "-e",
+               "CNI_NETNS=/run/netns/lab-v6", "-e", "CNI_IFNAME=net1", "-e", "CNI_PATH=/usr/lib/cni", host, "sh", "-c",
+               "ip netns add lab-v6 && /usr/lib/cni/macvlan", input=json.dumps(conf))
+            got = json.loads(console(host, "ip -n lab-v6 -j addr show net1"))[0]["addr_info"]
+            assert ip in {f"{a['local']}/{a['prefixlen']}" for a in got}, (host, got)
+        ping = sh("podman", "exec", "mh-wrk-1", "sh", "-c", "for i in 1 2 3 4 5; do ip netns exec lab-v6 ping -6 -c 1 "
+                  "-W 1 2001:db8:50::1:22 && exit 0; sleep 1; done; exit 1", check=False)
+        assert ping.returncode == 0, ping.stdout + ping.stderr
+    finally:
+        for host in pods:
+            sh("podman", "exec", "-i", "-e", "CNI_COMMAND=DEL", "-e", "CNI_CONTAINERID=lab-v6", "-e",
+               "CNI_NETNS=/run/netns/lab-v6", "-e", "CNI_IFNAME=net1", "-e", "CNI_PATH=/usr/lib/cni", host, "sh", "-c",
+               "/usr/lib/cni/macvlan; ip netns del lab-v6", input=nad["spec"]["config"], check=False)
+    rc, out, err = playbook("playbooks/network.yml", inventory=inv)
+    assert rc == 0, err[-2000:]
+    assert {h: s["changed"] for h, s in out["stats"].items() if h in SERVERS + AGENTS} == \
+        dict.fromkeys(SERVERS + AGENTS, 0)
