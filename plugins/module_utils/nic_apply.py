@@ -66,7 +66,16 @@ def desired_files(plan, opts):
     else:
         for conn in nm_profiles(plan, opts):
             out[conn["path"]] = {"content": _ini(conn["data"]), "mode": 0o600}
+    if opts.get("nm_conf_path"):
+        out[opts["nm_conf_path"]] = {"content": nm_unmanaged_conf(opts.get("nm_unmanaged_devices") or []),
+                                     "mode": 0o644}
     return out
+
+
+def nm_unmanaged_conf(devices):
+    """RKE2's NetworkManager fix (rke2 docs, known_issues.md): NetworkManager leaves the CNI's devices alone."""
+    return (HEADER + "# RKE2 known issue: NetworkManager must leave the CNI's devices alone (canal/calico/flannel/"
+            "wireguard).\n[keyfile]\nunmanaged-devices=" + ";".join(devices) + "\n")
 
 
 def nm_profiles(plan, opts):
@@ -223,23 +232,25 @@ def _q(words):
     return " ".join(shlex.quote(str(w)) for w in words)
 
 
-def activate_commands(backend, devices, nm_ids):
+def activate_commands(backend, devices, nm_ids, reload_nm=False):
     """Shell lines that make the written files live: netplan generate + networkd reload/reconfigure (what
-    `netplan apply` does for networkd, without udev, so it works in containers too) or NetworkManager reload + up."""
+    `netplan apply` does for networkd, without udev, so it works in containers too) or NetworkManager reload + up;
+    a changed NetworkManager configuration first reloads NetworkManager when it runs."""
+    first = ["{ ! systemctl -q is-active NetworkManager || systemctl reload NetworkManager; }"] if reload_nm else []
     if backend == "netplan":
-        return ["netplan generate", "networkctl reload",
-                "for d in %s; do [ -e /sys/class/net/$d ] && networkctl reconfigure $d; done" % _q(devices)]
-    lines = ["nmcli connection reload"]
+        return first + ["netplan generate", "networkctl reload",
+                        "for d in %s; do [ -e /sys/class/net/$d ] && networkctl reconfigure $d; done" % _q(devices)]
+    lines = first + ["nmcli connection reload"]
     lines += ["nmcli --wait 30 connection up id %s" % shlex.quote(i) for i in nm_ids]
     return lines
 
 
-def apply_script(renames, backend, devices, nm_ids):
+def apply_script(renames, backend, devices, nm_ids, reload_nm=False):
     """The activation (the module runs it after arming the rollback); exit status in apply.rc, output in apply.log."""
     steps = ["ip link set dev %s down && ip link set dev %s name %s && ip link set dev %s up"
              % (shlex.quote(r["from"]), shlex.quote(r["from"]), shlex.quote(r["to"]), shlex.quote(r["to"]))
              for r in renames]
-    body = " &&\n  ".join(steps + activate_commands(backend, devices, nm_ids))
+    body = " &&\n  ".join(steps + activate_commands(backend, devices, nm_ids, reload_nm))
     return ("#!/bin/sh\n# multihomed.rke2 nic_plan: activate the new files (rollback is armed).\n"
             "cd \"$(dirname \"$0\")\"\n{\n  %s\n} > apply.log 2>&1\necho $? > apply.rc.tmp && mv apply.rc.tmp apply.rc\n"
             % body)
@@ -264,7 +275,8 @@ def restore_script(manifest):
             shlex.quote(r["to"]), shlex.quote(r["to"]), shlex.quote(r["from"]), shlex.quote(r["from"])))
     for name in manifest["new_links"]:
         lines.append("ip link del dev %s 2>/dev/null" % shlex.quote(name))
-    lines += activate_commands(manifest["backend"], manifest["devices"], manifest["restore_nm_ids"])
+    lines += activate_commands(manifest["backend"], manifest["devices"], manifest["restore_nm_ids"],
+                               manifest.get("reload_nm", False))
     report = json.dumps({k: manifest[k] for k in ("host", "networks", "armed_at", "timeout", "change_id")}
                         | {"files": [f["path"] for f in manifest["files"]]})
     lines += ["printf '%%s' %s | sed \"s/}$/, \\\"reason\\\": \\\"$REASON\\\", \\\"at\\\": \\\"$(date -Is)\\\"}/\" "

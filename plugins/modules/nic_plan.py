@@ -129,6 +129,22 @@ options:
     description: Remove our keyfiles of networks no longer in the plan.
     type: bool
     default: true
+  nm_conf_path:
+    description:
+      - Where NetworkManager is installed (whatever the backend), write RKE2's NetworkManager fix here, a
+        C([keyfile] unmanaged-devices) drop-in listing I(nm_unmanaged_devices); part of the diff and of the rollback.
+        NetworkManager is reloaded when it changed and runs. Empty writes nothing.
+    type: str
+    default: ""
+  nm_unmanaged_devices:
+    description: The C(unmanaged-devices) entries of I(nm_conf_path) (the CNI's devices).
+    type: list
+    elements: str
+    default: []
+  rke2_data_dir:
+    description: RKE2's data directory; when RKE2 is installed and I(nm_conf_path) changes, a warning says to reboot.
+    type: path
+    default: /var/lib/rancher/rke2
 notes:
   - The rollback timer is transient (systemd-run), so a reboot inside the window boots with the new files.
   - Activation for netplan is C(netplan generate), C(networkctl reload), C(networkctl reconfigure) of the planned
@@ -322,10 +338,12 @@ class NicPlan:
                             "(start it, or set node_network_apply: false to only write the configuration)")
         return backend
 
-    def opts(self, backend):
+    def opts(self, backend, probed):
         keys = ("netplan_file", "netplan_renderer", "networkd_dir", "networkd_prefix", "nm_dir", "nm_prefix",
-                "nm_priority")
-        return dict({k: self.p[k] for k in keys}, backend=backend)
+                "nm_priority", "nm_unmanaged_devices")
+        # RKE2's NetworkManager fix goes wherever NetworkManager is installed, whatever the backend.
+        conf = self.p["nm_conf_path"] if probed["NetworkManager"] != "absent" else None
+        return dict({k: self.p[k] for k in keys}, backend=backend, nm_conf_path=conf or None)
 
     def survey(self, probed, problems):
         """Everything state=present needs to decide: files, changes, devices, live state."""
@@ -340,7 +358,7 @@ class NicPlan:
         if backend == "netplan" and nic_apply.yaml is None:
             problems.append(f"host '{self.host}': writing netplan files needs PyYAML on the host (python3-yaml)")
             return out
-        opts = self.opts(backend)
+        opts = self.opts(backend, probed)
         desired = nic_apply.desired_files(self.plan, opts)
         current = {path: read(path) for path in desired if read(path) is not None}
         if backend == "netplan":
@@ -367,6 +385,11 @@ class NicPlan:
             out["warnings"] += [f"{p} configured {', '.join(t['devices'])}: taken over by the network model"
                                 + (f" ({t['note']})" if t["note"] else "") for p, t in taken.items()]
         out.update(opts=opts, changes=nic_apply.changes(desired, current, stale, taken))
+        if opts["nm_conf_path"] in {c["path"] for c in out["changes"]} and \
+                os.path.exists(os.path.join(self.p["rke2_data_dir"], "agent")):
+            out["warnings"].append(f"{opts['nm_conf_path']} changes and RKE2 is already installed here: the RKE2 docs "
+                                   "(known issues) say the node must be rebooted for NetworkManager to leave the CNI "
+                                   "devices alone")
         if out["changes"] and not problems:
             problems += self.validate(backend, out["changes"], probed)
         return out
@@ -484,11 +507,12 @@ class NicPlan:
                     "new_links": [d for d in nic_apply.planned_devices(plan) if d not in s["links"]],
                     "devices": devices, "restore_nm_ids": restore_ids, "networks": res["networks_changed"],
                     "armed_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "timeout": self.p["rollback_timeout"],
-                    "change_id": "%x-%d" % (int(time.time() * 1000), os.getpid())}
+                    "change_id": "%x-%d" % (int(time.time() * 1000), os.getpid()),
+                    "reload_nm": s["opts"]["nm_conf_path"] in {c["path"] for c in s["changes"]}}
         write(os.path.join(PENDING, "manifest.json"), json.dumps(manifest, indent=1), 0o600)
         write(os.path.join(PENDING, "restore.sh"), nic_apply.restore_script(manifest), 0o700)
         write(os.path.join(PENDING, "apply.sh"),
-              nic_apply.apply_script(s["renames"], backend, devices, nm_new), 0o700)
+              nic_apply.apply_script(s["renames"], backend, devices, nm_new, manifest["reload_nm"]), 0o700)
         run(["systemctl", "reset-failed", nic_apply.ROLLBACK_UNIT + ".service"])
         rc, _out, err = run(["systemd-run", "--quiet", "--unit", nic_apply.ROLLBACK_UNIT,
                              "--on-active=%d" % self.p["rollback_timeout"], "--timer-property=AccuracySec=1s",
@@ -644,7 +668,9 @@ def main():
         netplan_takeover=dict(type="bool", default=True),
         nm_dir=dict(type="path", default="/etc/NetworkManager/system-connections"),
         nm_prefix=dict(type="str", default="multihomed-"), nm_priority=dict(type="int", default=100),
-        nm_remove_stale=dict(type="bool", default=True)), supports_check_mode=True)
+        nm_remove_stale=dict(type="bool", default=True), nm_conf_path=dict(type="str", default=""),
+        nm_unmanaged_devices=dict(type="list", elements="str", default=[]),
+        rke2_data_dir=dict(type="path", default="/var/lib/rancher/rke2")), supports_check_mode=True)
     try:
         check_plan(module.params["plan"])
     except CollectionError as exc:

@@ -46,7 +46,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 ROLLBACK = 40  # tests/lab/break_network.yml's node_network_rollback_timeout
 SERVERS = ["mh-cpl-1", "mh-cpl-2", "mh-cpl-3"]
 AGENTS = ["mh-wrk-1", "mh-wrk-2", "mh-wrk-3"]
-FILES = "/etc/netplan /etc/systemd/network /etc/NetworkManager/system-connections"
+FILES = "/etc/netplan /etc/systemd/network /etc/NetworkManager/system-connections /etc/NetworkManager/conf.d"
 
 pytestmark = pytest.mark.lab
 
@@ -108,7 +108,9 @@ def test_check_mode_on_bare_lab_writes_nothing_and_diffs_every_file(lab):
             "/etc/systemd/network/60-multihomed-mh-services.network"]
     for host in SERVERS + AGENTS:
         want = {"/etc/netplan/60-multihomed.yaml": "created", "/etc/netplan/00-installer-config.yaml": "removed",
-                "/etc/netplan/00-installer-config.yaml.multihomed-disabled": "created"}
+                "/etc/netplan/00-installer-config.yaml.multihomed-disabled": "created",
+                # RKE2's NetworkManager fix: NetworkManager is installed (not running) on the lab's hosts
+                "/etc/NetworkManager/conf.d/rke2-canal.conf": "created"}
         want.update({p: "created" for p in (shim if host in AGENTS else [])})
         res = pre[host]
         assert res["changed"] and {f["path"]: f["state"] for f in res["files"]} == want, host
