@@ -255,7 +255,8 @@ def test_reference_writeups_reproduced(lab, cluster, tmp_path):
     assert re.search(r"net1 +198\.18\.72\.\d+/24 .*macvlan-conf", text), text
 
 
-def test_awx_runner_site_and_drift_on_the_lab(lab, cluster, tmp_path):
+def test_awx_runner_site_and_drift_on_the_lab(lab, cluster, tmp_path, monkeypatch):
+    monkeypatch.setenv("PWD", str(tmp_path))  # the drift report's default place: the working directory
     sys.path.insert(0, os.path.join(ROOT, "scripts"))
     import awx_job  # pylint: disable=import-outside-toplevel
     token = "K10lab-" + uuid.uuid4().hex
