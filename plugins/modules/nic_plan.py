@@ -551,7 +551,7 @@ class NicPlan:
             report = self.report()
             if report and (not change or report.get("change_id") == change):
                 res["rollback"] = report
-                self.fail(self.rolled_back_msg(report, "rolled back before it was confirmed"), **res)
+                self.fail(self.rolled_back_msg(report, "the change was not confirmed in time"), **res)
             self.fail(f"the change {change or ''} is not pending on the host any more", **res)
         if os.path.isdir(PENDING):
             manifest = json.loads(read(os.path.join(PENDING, "manifest.json"))[0])
@@ -573,8 +573,9 @@ class NicPlan:
         return json.loads((read(ROLLED_BACK) or ("{}", 0))[0])
 
     def rolled_back_msg(self, report, what):
+        """``what`` happened (a sentence), then what the host restored and when."""
         nets = ", ".join(f"'{n}'" for n in report.get("networks") or []) or "none"
-        return (f"networks {nets}: the change was {what}: the host rolled it back by itself ({report.get('reason')}, "
+        return (f"networks {nets}: {what}: the host rolled the change back by itself ({report.get('reason')}, "
                 f"{report.get('timeout')} s after {report.get('armed_at')}, at {report.get('at')}); restored "
                 f"{', '.join(report.get('files') or []) or 'nothing'}")
 
