@@ -299,6 +299,11 @@ def os_family():
     return ids[0] if ids else "unknown"
 
 
+def seen_now(plan, state=None):
+    """nic_state.seen over the host's ``ip`` state (read now unless given), which takes ``ip -j`` output lines."""
+    return nic_state.seen(plan, [json.dumps(x) for x in (state or ip_state())])
+
+
 def ip_state():
     """``ip -j addr show``, ``ip -j -4 route show default``, ``ip -j -6 route show default``, parsed."""
     links = json.loads(run(["ip", "-j", "addr", "show"])[1] or "[]")
@@ -350,9 +355,10 @@ class NicPlan:
         backend = self.resolve(probed, problems)
         devices = nic_state.devices(self.plan, facts(), self.host)
         problems += devices["problems"]
-        links, routes, _routes6 = ip_state()
+        links, routes, routes6 = ip_state()
         out = {"backend": backend, "renames": devices["renames"], "changes": [], "warnings": [],
-               "live": nic_apply.live(self.plan, links, routes), "links": [link["ifname"] for link in links]}
+               "live": nic_apply.live(self.plan, links, routes), "links": [link["ifname"] for link in links],
+               "seen": seen_now(self.plan, (links, routes, routes6))["seen"]}
         if backend is None:
             return out
         if backend == "netplan" and nic_apply.yaml is None:
@@ -360,7 +366,7 @@ class NicPlan:
             return out
         opts = self.opts(backend, probed)
         desired = nic_apply.desired_files(self.plan, opts)
-        current = {path: read(path) for path in desired if read(path) is not None}
+        current = {path: got for path, got in ((p, read(p)) for p in desired) if got is not None}
         if backend == "netplan":
             pattern = os.path.join(opts["networkd_dir"], "**", opts["networkd_prefix"] + "*")
         else:
@@ -374,9 +380,10 @@ class NicPlan:
         if backend == "netplan":
             foreign = {}
             for path in glob.glob("/etc/netplan/*.yaml") + glob.glob("/run/netplan/*.yaml"):
-                if path != opts["netplan_file"] and read(path):
-                    foreign[path] = read(path)[0]
-                    current[path] = read(path)
+                got = read(path) if path != opts["netplan_file"] else None
+                if got:
+                    foreign[path] = got[0]
+                    current[path] = got
             taken = nic_apply.takeover(self.plan, foreign)
             if taken and not self.p["netplan_takeover"]:
                 problems += [f"host '{self.host}': {p} also configures {', '.join(t['devices'])} (netplan merges it "
@@ -428,8 +435,9 @@ class NicPlan:
     def result(self, s, problems, **kw):
         """The result every state returns; ``seen`` is what each network has now (peers ping these)."""
         files = [{"path": c["path"], "state": c["state"]} for c in s["changes"]]
-        kw.setdefault("seen", nic_state.seen(self.plan, [json.dumps(x) for x in ip_state()])["seen"])
-        previous = json.loads((read(APPLIED) or ("null", 0))[0])
+        if "seen" not in kw:
+            kw["seen"] = s["seen"] if "seen" in s else seen_now(self.plan)["seen"]
+        previous = self.previous_plan()
         pending = bool(s["changes"] or s["renames"])
         return dict(changed=pending, pending=pending, backend=s["backend"], files=files,
                     problems=problems, networks=s["live"]["networks"], default_routes=s["live"]["default_routes"],
@@ -474,7 +482,7 @@ class NicPlan:
             self.rollback(f"the activation failed (exit {rc}): {log[-400:]}", res)
         deadline = time.time() + self.p["verify_timeout"]
         while True:  # addresses (DHCP leases), routes and MTUs settle after networkd/NM report the link up
-            state = nic_state.seen(self.plan, [json.dumps(x) for x in ip_state()])
+            state = seen_now(self.plan)
             bad = nic_state.problems(self.plan, state, self.p["verify_timeout"])
             if not bad or time.time() >= deadline:
                 break
@@ -522,9 +530,12 @@ class NicPlan:
             self.fail("cannot arm the rollback timer (nothing was changed): " + err.strip(), **res)
         res["change_id"] = manifest["change_id"]
 
+    def previous_plan(self):
+        """The last confirmed plan (None when there is none)."""
+        return json.loads((read(APPLIED) or ("null", 0))[0])
+
     def previous_devices(self):
-        previous = json.loads((read(APPLIED) or ("[]", 0))[0]) or []
-        return nic_apply.planned_devices(previous)
+        return nic_apply.planned_devices(self.previous_plan() or [])
 
     def write(self, changes):
         for c in changes:
@@ -536,7 +547,7 @@ class NicPlan:
 
     def rollback(self, why, res):
         rc, out, err = run(["/bin/sh", os.path.join(PENDING, "restore.sh"), "verify"])
-        report = json.loads((read(ROLLED_BACK) or ("{}", 0))[0])
+        report = self.report()
         nets = ", ".join(f"'{n}'" for n in report.get("networks") or res.get("networks_changed") or []) or "none"
         files = ", ".join(report.get("files") or []) or "none"
         res.update(rollback=report, armed=False, changed=True)
@@ -563,7 +574,7 @@ class NicPlan:
             self.disarm()
             res.update(changed=True, seen=seen, networks=nic_apply.live(self.plan, *ip_state()[:2])["networks"])
             self.m.exit_json(**res)
-        state = nic_state.seen(self.plan, [json.dumps(x) for x in ip_state()])
+        state = seen_now(self.plan)
         bad = nic_state.problems(self.plan, state, 0) + ["no reply on " + t for t in self.ping()]
         if bad:
             self.fail("; ".join(bad), **res)
