@@ -13,10 +13,15 @@ PORT=${MULTIHOMED_APISERVER_PORT:-16443}
 ETCD_PORT=${MULTIHOMED_ETCD_PORT:-12379}
 
 build() {
-  # Test lanes running side by side build it once: the second waits here, then finds the binary.
+  # Test lanes running side by side build it once: the second waits here, then finds the binary. The lock is held
+  # by a subshell only: the servers start() runs afterwards must not inherit it (they would hold it for their life,
+  # and every later start would wait on it forever).
   mkdir -p "$CACHE"
-  exec 8>"$CACHE/.build.lock"
-  flock 8
+  if [ -x "$BIN" ]; then echo "kube-apiserver cached at $BIN"; return; fi
+  ( flock 8; build_locked ) 8>"$CACHE/.build.lock"
+}
+
+build_locked() {
   if [ -x "$BIN" ]; then echo "kube-apiserver cached at $BIN"; return; fi
   local src=$CACHE/src
   mkdir -p "$src" "$CACHE/bin"

@@ -36,30 +36,11 @@ _value:
   type: str
 """
 
-import json
-
-import yaml
-
-
-class _ManifestDumper(yaml.SafeDumper):
-    """Block style, indented lists, literal blocks for multi-line strings."""
-
-    def increase_indent(self, flow=False, indentless=False):
-        return super(_ManifestDumper, self).increase_indent(flow, False)
-
-
-def _str(dumper, value):
-    style = "|" if "\n" in value else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
-
-
-_ManifestDumper.add_representer(str, _str)
+from ansible_collections.multihomed.rke2.plugins.module_utils.rke2_files import manifest_yaml
 
 
 def to_manifest_yaml(data):
-    # Plain types first: templated values may be str/dict subclasses that a SafeDumper refuses.
-    plain = json.loads(json.dumps(data))
-    return yaml.dump(plain, Dumper=_ManifestDumper, default_flow_style=False, sort_keys=False, width=1000)
+    return manifest_yaml(data)
 
 
 class FilterModule(object):

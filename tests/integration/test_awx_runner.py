@@ -121,7 +121,8 @@ def test_rke2_job_template_token_only_in_config_yaml(tmp_path):
     assert yaml.safe_load(configs[0].read_text())["agent-token"] == agent_token
     # The survey answers and tags reached the run: the config phase ran, the install phase did not.
     tasks = {e["event_data"].get("task") for e in events(pdd)}
-    assert "Write config.yaml" in tasks and "Write the server manifests (HelmChartConfig)" not in tasks
+    assert "Write config.yaml, its drop-ins and the server manifests (only what changed)" in tasks
+    assert not tasks & {"Install from the release URL", "Install from the controller's air-gap artifacts"}
     assert json.load(open(os.path.join(pdd, "env", "extravars")))["rke2_agent_serial"] == 2
 
     # Nowhere else: stdout, job events, env/ (extravars, envvars, cmdline), artifacts, the project copy; nor as the

@@ -284,7 +284,19 @@ def test_config_written_with_token_hidden(inventory, node, bootstrapped):
                             "rke2_node_labels": ["pytest=diff"]}, "--diff")
     assert proc.returncode == 0, proc.output
     assert "pytest-token-not-a-secret" not in proc.output
-    assert "changed_keys" in proc.output and "node-label" in proc.output
+    # The diff of config.yaml shows the new label.
+    assert "+node-label:" in proc.output and "+- pytest=diff" in proc.output, proc.output
     cfg = yaml.safe_load(sh(node, "cat /etc/rancher/rke2/config.yaml"))
     assert cfg["token"] == "pytest-token-not-a-secret" and cfg["node-label"] == ["pytest=diff"]
     assert cfg["node-ip"] == "198.18.40.11" and cfg["cni"] == ["multus", "canal"]
+
+
+def test_token_change_diff_masks_both_tokens(inventory, node, bootstrapped):
+    """A new token in check mode: the diff shows the token line changed, masked on both sides; nothing is written."""
+    before = sh(node, "md5sum /etc/rancher/rke2/config.yaml")
+    proc = play(inventory, {"rke2_install_method": "none", "rke2_service_manage": False,
+                            "rke2_token": "pytest-new-token-not-a-secret"}, "--check", "--diff")
+    assert proc.returncode == 0, proc.output
+    assert "pytest-token-not-a-secret" not in proc.output and "pytest-new-token-not-a-secret" not in proc.output
+    assert "-token: ********\n" in proc.output and "+token: ******** (changed)\n" in proc.output, proc.output
+    assert sh(node, "md5sum /etc/rancher/rke2/config.yaml") == before
