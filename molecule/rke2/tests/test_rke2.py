@@ -2,6 +2,7 @@
 
 RKE2 does not run here: rke2-server.service / rke2-agent.service are LAYOUT STAND-INs installed by prepare.yml
 (/bin/sleep infinity) that append the start time (epoch ns) to /var/lib/rke2-stub/starts on every start.
+Converge, idempotence and side_effect ran over SSH (test_converged_over_ssh); this verifier looks through podman.
 Sequence: converge (all start once, in order), idempotence (nothing restarts), side_effect (a label on the servers
 only: the servers restart again, bootstrap first; the agent does not).
 One probe per host (a single podman exec) collects files, modes and unit states; the tests assert on it.
@@ -18,9 +19,9 @@ import yaml
 
 SERVERS = ["mh-rke2-cpl-1", "mh-rke2-cpl-2"]
 AGENTS = ["mh-rke2-wrk-1"]
-NODE_IP = {"mh-rke2-cpl-1": "198.18.40.11", "mh-rke2-cpl-2": "198.18.40.12", "mh-rke2-wrk-1": "198.18.40.21"}
+NODE_IP = {"mh-rke2-cpl-1": "198.18.41.11", "mh-rke2-cpl-2": "198.18.41.12", "mh-rke2-wrk-1": "198.18.41.21"}
 TOKEN = "molecule-test-token-not-a-secret"
-JOIN = "https://198.18.40.11:9345"
+JOIN = "https://198.18.41.11:9345"
 SIDE_EFFECT_LABEL = "multihomed.rke2/side-effect=true"
 CONFIG = "/etc/rancher/rke2/config.yaml"
 CANAL = "/var/lib/rancher/rke2/server/manifests/rke2-canal-config.yaml"
@@ -78,7 +79,7 @@ def test_config_yaml(host):
     if name in SERVERS:
         assert cfg["cni"] == ["multus", "canal"]
         assert cfg["node-taint"] == ["CriticalAddonsOnly=true:NoExecute"]
-        assert cfg["tls-san"] == ["198.18.40.11", "198.18.40.12", "rke2.multihomed.test"]
+        assert cfg["tls-san"] == ["198.18.41.11", "198.18.41.12", "rke2.multihomed.test"]
         assert cfg["node-label"] == [SIDE_EFFECT_LABEL]
     else:
         for key in ("cni", "tls-san", "node-taint", "node-label"):
@@ -112,13 +113,20 @@ def test_helmchartconfigs(host):
         assert isinstance(doc["spec"]["valuesContent"], str)
     assert yaml.safe_load(canal["spec"]["valuesContent"]) == {
         "flannel": {"backend": "vxlan", "iface": "ens192"},
-        "calico": {"ipAutoDetectionMethod": "cidr=198.18.40.0/24"},
+        "calico": {"ipAutoDetectionMethod": "cidr=198.18.41.0/24"},
     }
     # The storage attachment uses dhcp IPAM: the CNI DHCP daemon set is switched on, whereabouts is not.
     assert yaml.safe_load(multus["spec"]["valuesContent"]) == {
         "manifests": {"dhcpDaemonSet": True},
         "rke2-whereabouts": {"enabled": False},
     }
+
+
+def test_converged_over_ssh(host):
+    """The role reached the host as users reach VMs: sshd accepted the scenario's key for admin from the controller's
+    address on the cluster network (molecule.yml connection_options, prepare.yml)."""
+    log = host.check_output("journalctl -u ssh --no-pager -o cat")
+    assert "Accepted publickey for admin from 198.18.41.250" in log, log[-2000:]
 
 
 def test_service_enabled_and_running(host):
