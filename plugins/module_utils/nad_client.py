@@ -12,6 +12,7 @@ __metaclass__ = type
 
 import copy
 import json
+import time
 import traceback
 
 from ansible.module_utils.common.text.converters import to_native
@@ -68,6 +69,8 @@ ARGUMENT_SPEC = dict(
     prune=dict(type="bool", default=False),
     prune_namespaces=dict(type="list", elements="str", default=[]),
     create_namespaces=dict(type="bool", default=False),
+    crd_wait_timeout=dict(type="int", default=0),
+    crd_wait_delay=dict(type="int", default=5),
 )
 
 
@@ -127,20 +130,27 @@ def api_error(exc, doing):
     return NadError("Kubernetes API error while %s: %s %s" % (doing, status, message), status=status)
 
 
+def connect(params):
+    """One kubernetes.core dynamic client from the module's auth options; NadError when there is none."""
+    try:
+        return get_api_client(module=None, **params)
+    except Urllib3HTTPError as exc:
+        raise NadError("cannot reach the Kubernetes API: %s" % to_native(exc))
+    except DynamicApiError as exc:
+        raise api_error(exc, "discovering the API")
+    except Exception as exc:  # kubeconfig errors come in many types
+        raise NadError("could not create a Kubernetes API client: %s" % to_native(exc))
+
+
 class NadClient(object):
     """The few API calls the module needs, on one kubernetes.core dynamic client."""
 
-    def __init__(self, params):
-        try:
-            self.k8s = get_api_client(module=None, **params)
-        except Urllib3HTTPError as exc:
-            raise NadError("cannot reach the Kubernetes API: %s" % to_native(exc))
-        except DynamicApiError as exc:
-            raise api_error(exc, "discovering the API")
-        except Exception as exc:  # kubeconfig errors come in many types
-            raise NadError("could not create a Kubernetes API client: %s" % to_native(exc))
+    def __init__(self, params, sleep=time.sleep, clock=time.monotonic):
+        self.k8s = connect(params)
         self.host = getattr(self.k8s.configuration, "host", "?")
-        self.nads = self._resource(NAD_API_VERSION, NAD_KIND, CRD_MISSING)
+        self._wait = (params.get("crd_wait_timeout") or 0, max(1, params.get("crd_wait_delay") or 5), sleep, clock)
+        self._deadline = clock() + self._wait[0]
+        self.nads = self._wait_for_resource(NAD_API_VERSION, NAD_KIND, CRD_MISSING, *self._wait)
         self.namespaces = self._resource("v1", "Namespace", "the core v1 Namespace API is not served")
 
     def _resource(self, api_version, kind, missing):
@@ -152,6 +162,20 @@ class NadClient(object):
             raise api_error(exc, "discovering %s %s" % (api_version, kind))
         except Urllib3HTTPError as exc:
             raise NadError("cannot reach the Kubernetes API at %s: %s" % (self.host, to_native(exc)))
+
+    def _wait_for_resource(self, api_version, kind, missing, timeout, delay, sleep, clock):
+        """The resource, once the API serves it: its CRD is Established (discovery lists a CRD's resource only then).
+        Multus creates the NAD CRD a little after RKE2's first start, so a converge may come before it."""
+        deadline = clock() + timeout
+        while True:
+            try:
+                return self._resource(api_version, kind, missing)
+            except NadError as exc:
+                if exc.msg != missing or clock() + delay > deadline:
+                    if exc.msg == missing and timeout > 0:
+                        raise NadError("%s (waited %s s)" % (missing, timeout))
+                    raise
+            sleep(delay)  # the next lookup misses the discovery cache and asks the server again
 
     def call(self, doing, func, *args, **kwargs):
         try:
@@ -189,10 +213,19 @@ class NadClient(object):
             result = self.call("listing NetworkAttachmentDefinitions in %s" % namespace, self.nads.get, **kwargs)
         except NadError as exc:
             # Listing a served custom resource in any namespace answers 200: a 404 means the CRD is gone
-            # (the discovery cache still had it).
-            if exc.details.get("status") == 404:
-                raise NadError(CRD_MISSING)
-            raise
+            # (the discovery cache still had it). Asked to wait for it: forget the cache, wait what is left, list again.
+            if exc.details.get("status") != 404:
+                raise
+            timeout, delay, sleep, clock = self._wait
+            left = int(self._deadline - clock())
+            if timeout <= 0 or left < delay:
+                raise NadError(CRD_MISSING + (" (waited %s s)" % timeout if timeout > 0 else ""))
+            self.k8s.resources.invalidate_cache()
+            try:
+                self.nads = self._wait_for_resource(NAD_API_VERSION, NAD_KIND, CRD_MISSING, left, delay, sleep, clock)
+            except NadError as again:
+                raise NadError(CRD_MISSING + " (waited %s s)" % timeout) if again.msg.startswith(CRD_MISSING) else again
+            return self.list_nads(namespace, managed_only)
         return result.get("items") or []
 
     def get_nad(self, namespace, name):

@@ -13,6 +13,7 @@ __metaclass__ = type
 
 import copy
 import json
+import threading
 
 import pytest
 
@@ -316,10 +317,22 @@ def test_zz_missing_crd_is_a_clear_error(cluster, unique_ns):
             assert result.get("failed") is True
             assert ("NetworkAttachmentDefinition CRD (k8s.cni.cncf.io/v1) is not installed: is Multus enabled?"
                     in result["msg"]), result["msg"]
+        # Waiting (crd_wait_timeout) for a CRD that does not come: the same message, with how long it waited.
+        waited = run_module(MODULE, dict(args(cluster, [nad("storage", unique_ns)]), crd_wait_timeout=2,
+                                         crd_wait_delay=1))
+        assert waited.get("failed") is True and "is not installed" in waited["msg"], waited
+        assert "(waited 2 s)" in waited["msg"], waited["msg"]
+        # Multus installs the CRD a little after RKE2 starts: the module waits for it, then applies.
+        later = threading.Timer(3, install_crds, args=(cluster.api_client,), kwargs={"only": [NAD_CRD]})
+        later.start()
+        try:
+            result = run_module(MODULE, dict(args(cluster, [nad("storage", unique_ns)]), crd_wait_timeout=60,
+                                             crd_wait_delay=1))
+        finally:
+            later.join()
     finally:
         install_crds(cluster.api_client, only=[NAD_CRD])
-    result = run_module(MODULE, args(cluster, [nad("storage", unique_ns)]))
-    assert result["_rc"] == 0 and actions(result) == {unique_ns + "/storage": "created"}
+    assert result["_rc"] == 0 and actions(result) == {unique_ns + "/storage": "created"}, result
 
 
 def test_definitions_given_as_mappings_are_serialized(cluster, unique_ns):

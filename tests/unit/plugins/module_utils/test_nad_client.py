@@ -88,3 +88,47 @@ def test_conflict_keeps_the_status_for_the_result():
     with pytest.raises(nad_client.AlreadyExists) as exc:
         client(api_exc(409, "already exists")).create(NAD, dry_run=False)
     assert exc.value.details == {"status": 409}
+
+
+class _Clock(object):
+    """A fake clock advanced by the fake sleep: the wait loop's schedule without waiting."""
+
+    def __init__(self):
+        self.now = 0.0
+        self.slept = []
+
+    def sleep(self, seconds):
+        self.slept.append(seconds)
+        self.now += seconds
+
+
+def _waiting_client(served_at):
+    """A NadClient without an API connection whose resource lookup succeeds from clock time served_at on."""
+    clock = _Clock()
+    client = nad_client.NadClient.__new__(nad_client.NadClient)
+
+    def resource(api_version, kind, missing):
+        if served_at is None or clock.now < served_at:
+            raise nad_client.NadError(missing)
+        return "nads"
+    client._resource = resource
+    return client, clock
+
+
+WAITS = [
+    ("served at once: no wait", 0, 60, 5, "nads", []),
+    ("served after 12 s: three looks 5 s apart", 12, 60, 5, "nads", [5, 5, 5]),
+    ("no wait asked: fails at once", None, 0, 5, nad_client.CRD_MISSING, []),
+    ("never served: fails after the timeout, saying so", None, 12, 5, nad_client.CRD_MISSING + " (waited 12 s)", [5, 5]),
+]
+
+
+@pytest.mark.parametrize("case, served_at, timeout, delay, expected, slept", WAITS, ids=[w[0] for w in WAITS])
+def test_wait_for_the_crd(case, served_at, timeout, delay, expected, slept):
+    client, clock = _waiting_client(served_at)
+    try:
+        got = client._wait_for_resource("k8s.cni.cncf.io/v1", "NetworkAttachmentDefinition", nad_client.CRD_MISSING,
+                                        timeout, delay, clock.sleep, lambda: clock.now)
+    except nad_client.NadError as exc:
+        got = exc.msg
+    assert (got, clock.slept) == (expected, slept)
