@@ -145,6 +145,10 @@ def connect(params):
 class NadClient(object):
     """The few API calls the module needs, on one kubernetes.core dynamic client."""
 
+    # (crd_wait_timeout, crd_wait_delay, sleep, clock) and when the wait ends; no wait unless the module asks.
+    _wait = (0, 5, time.sleep, time.monotonic)
+    _deadline = 0.0
+
     def __init__(self, params, sleep=time.sleep, clock=time.monotonic):
         self.k8s = connect(params)
         self.host = getattr(self.k8s.configuration, "host", "?")
