@@ -43,13 +43,12 @@ _SECRET_LINE = re.compile(r"(?m)^(%s):.*$" % "|".join(re.escape(k) for k in rc.S
 
 @dataclass(frozen=True)
 class Wanted:
-    """One path as the node should have it: ``content`` None means absent; ``restart`` means RKE2 reads it."""
+    """One path as the node should have it: ``content`` None means absent."""
 
     path: str
     content: Optional[str]
     mode: int = CONFIG_MODE
     secret: bool = False  # holds a token: shown masked in diffs
-    restart: bool = True
 
 
 @dataclass(frozen=True)
@@ -62,7 +61,6 @@ class Change:
     after: Optional[str]
     mode: int
     secret: bool
-    restart: bool
 
 
 def _dump(data, **kw):
@@ -139,7 +137,7 @@ def wanted_files(node, config, config_dir, header, dropins=None, manifests=None)
             if item.get("present", True):
                 out.append(Wanted(path, _headed(header, manifest_yaml(item["content"]))))
             else:
-                out.append(Wanted(path, None, restart=False))
+                out.append(Wanted(path, None))
     return out
 
 
@@ -160,11 +158,11 @@ def changes(wanted: List[Wanted], current: Dict[str, Optional[str]], modes: Dict
         before = current.get(w.path)
         if w.content is None:
             if before is not None or modes.get(w.path) is not None:
-                out.append(Change(w.path, "remove", before, None, w.mode, w.secret, w.restart))
+                out.append(Change(w.path, "remove", before, None, w.mode, w.secret))
         elif before is None and modes.get(w.path) is None:
-            out.append(Change(w.path, "create", None, w.content, w.mode, w.secret, w.restart))
+            out.append(Change(w.path, "create", None, w.content, w.mode, w.secret))
         elif before != w.content or modes.get(w.path) != w.mode:
-            out.append(Change(w.path, "update", before, w.content, w.mode, w.secret, w.restart))
+            out.append(Change(w.path, "update", before, w.content, w.mode, w.secret))
     return out
 
 

@@ -125,10 +125,6 @@ pending:
   description: Whether the node's files differ from what it should have (in check mode too; C(changed) says the same).
   returned: always
   type: bool
-restart:
-  description: Whether a file RKE2 reads changed (config.yaml, a drop-in, a manifest written), so RKE2 must restart.
-  returned: always
-  type: bool
 problems:
   description: What stops the change (check mode reports them here; otherwise the call fails with them).
   returned: always
@@ -207,7 +203,7 @@ def main():
     if not rf.HAS_YAML:
         module.fail_json(msg=f"rke2 on {host}: the Python library PyYAML is missing on the node (install python3-yaml)")
     problems = rf.token_messages(host, p["token"]) + rf.settings_messages(host, p["settings"])
-    result = {"changed": False, "pending": False, "restart": False, "files": {}, "problems": problems, "installed_version": ""}
+    result = {"changed": False, "pending": False, "files": {}, "problems": problems, "installed_version": ""}
 
     if p["probe_host"]:
         if command_out(["systemctl", "is-active", "firewalld"]).strip() == "active":
@@ -246,7 +242,7 @@ def main():
     found = rf.changes(wanted, current, modes)
     dirs = {d: m for d, m in rf.directories(node, p["config_dir"], p["dropins"]).items()
             if not os.path.isdir(d) or (os.stat(d).st_mode & 0o7777) != m}
-    result.update(changed=bool(found or dirs), pending=bool(found or dirs), restart=any(c.restart and c.action != "remove" for c in found),
+    result.update(changed=bool(found or dirs), pending=bool(found or dirs),
                   files={c.path: c.action for c in found}, diff=rf.diff_entries(found))
     if problems or module.check_mode:
         return finish(module, result)

@@ -77,7 +77,7 @@ def test_wanted_files_server_and_agent():
 
 
 W = rf.Wanted("/f", "new\n")
-GONE = rf.Wanted("/g", None, restart=False)
+GONE = rf.Wanted("/g", None)
 CHANGES = [
     ("absent -> create", [W], {}, {}, [("/f", "create")]),
     ("same text and mode -> nothing", [W], {"/f": "new\n"}, {"/f": 0o600}, []),
