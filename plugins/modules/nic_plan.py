@@ -241,6 +241,7 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.multihomed.rke2.plugins.module_utils import nic_apply
 from ansible_collections.multihomed.rke2.plugins.module_utils import nic_state
 from ansible_collections.multihomed.rke2.plugins.module_utils.checks import CollectionError
+from ansible_collections.multihomed.rke2.plugins.module_utils.host_files import atomic_write
 from ansible_collections.multihomed.rke2.plugins.module_utils.nic_config import check_plan
 
 PENDING = os.path.join(nic_apply.STATE_DIR, "pending")
@@ -416,7 +417,7 @@ class NicPlan:
                     if c["state"] == "removed":
                         os.unlink(target)
                     elif c["path"].endswith(".yaml"):
-                        write(target, c["after"], 0o600)
+                        atomic_write(target, c["after"], 0o600)
                 rc, out, err = run(["netplan", "generate", "--root-dir", root])
             finally:
                 shutil.rmtree(root, ignore_errors=True)
@@ -517,9 +518,9 @@ class NicPlan:
                     "armed_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "timeout": self.p["rollback_timeout"],
                     "change_id": "%x-%d" % (int(time.time() * 1000), os.getpid()),
                     "reload_nm": s["opts"]["nm_conf_path"] in {c["path"] for c in s["changes"]}}
-        write(os.path.join(PENDING, "manifest.json"), json.dumps(manifest, indent=1), 0o600)
-        write(os.path.join(PENDING, "restore.sh"), nic_apply.restore_script(manifest), 0o700)
-        write(os.path.join(PENDING, "apply.sh"),
+        atomic_write(os.path.join(PENDING, "manifest.json"), json.dumps(manifest, indent=1), 0o600)
+        atomic_write(os.path.join(PENDING, "restore.sh"), nic_apply.restore_script(manifest), 0o700)
+        atomic_write(os.path.join(PENDING, "apply.sh"),
               nic_apply.apply_script(s["renames"], backend, devices, nm_new, manifest["reload_nm"]), 0o700)
         run(["systemctl", "reset-failed", nic_apply.ROLLBACK_UNIT + ".service"])
         rc, _out, err = run(["systemd-run", "--quiet", "--unit", nic_apply.ROLLBACK_UNIT,
@@ -543,7 +544,7 @@ class NicPlan:
                 if os.path.lexists(c["path"]):
                     os.unlink(c["path"])
             else:
-                write(c["path"], c["after"], c["mode"])
+                atomic_write(c["path"], c["after"], c["mode"])
 
     def rollback(self, why, res):
         rc, out, err = run(["/bin/sh", os.path.join(PENDING, "restore.sh"), "verify"])
@@ -618,7 +619,7 @@ class NicPlan:
             if not os.path.isdir(PENDING):
                 self.fail("the rollback ran while the change was being confirmed")
             run(["systemctl", "stop", nic_apply.ROLLBACK_UNIT + ".timer"])
-            write(APPLIED, json.dumps(self.plan, indent=1, sort_keys=True), 0o600)
+            atomic_write(APPLIED, json.dumps(self.plan, indent=1, sort_keys=True), 0o600)
             shutil.rmtree(PENDING)
 
     def rolled_back(self):
@@ -644,22 +645,6 @@ EMPTY = {"backend": None, "renames": [], "changes": [], "warnings": [], "live": 
 
 def posix_dir(path):
     return os.path.dirname(path)
-
-
-def write(path, content, mode):
-    """Atomic write: a temporary file in the same directory, renamed over the target."""
-    directory = os.path.dirname(path)
-    os.makedirs(directory, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".multihomed-")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(content)
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
 
 
 def main():

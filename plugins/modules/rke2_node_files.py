@@ -150,11 +150,11 @@ installed_version:
 
 import os
 import subprocess
-import tempfile
 
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.multihomed.rke2.plugins.module_utils import rke2_config as rc
+from ansible_collections.multihomed.rke2.plugins.module_utils.host_files import atomic_write
 from ansible_collections.multihomed.rke2.plugins.module_utils import rke2_files as rf
 
 
@@ -165,22 +165,6 @@ def read(path):
             return handle.read(), os.stat(path).st_mode & 0o7777
     except FileNotFoundError:
         return None, None
-
-
-def write(path, content, mode):
-    """Atomic write: a temporary file in the same directory, owned and moded before it is renamed over the target."""
-    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".multihomed-")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(content)
-        os.chmod(tmp, mode)
-        if os.geteuid() == 0:
-            os.chown(tmp, 0, 0)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
 
 
 def command_out(argv):
@@ -253,7 +237,7 @@ def main():
         if c.action == "remove":
             os.unlink(c.path)
         else:
-            write(c.path, c.after, c.mode)
+            atomic_write(c.path, c.after, c.mode)
     return finish(module, result)
 
 
