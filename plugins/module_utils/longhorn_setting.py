@@ -9,7 +9,7 @@ reads them all with one list call, then creates the missing and merge-patches th
 dry-run in check mode). Whether Longhorn is installed is whether the API serves the Setting resource (its CRD
 settings.longhorn.io is Established).
 
-``plan`` is pure (table-tested); ``LonghornClient`` talks to the API with the connection code of nad_client.
+``plan`` is pure (table-tested); ``LonghornClient`` talks to the API through nad_client's ApiClient.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -56,19 +56,13 @@ def nad_missing_message(ref):
             "Longhorn's instance managers do not start with an invalid storage network.")
 
 
-class LonghornClient(object):
+class LonghornClient(nad_client.ApiClient):
     """The API calls of the module, on one kubernetes.core dynamic client."""
-
-    def __init__(self, params):
-        self.k8s = nad_client.connect(params)
-        self.host = getattr(self.k8s.configuration, "host", "?")
-        self.client = nad_client.NadClient.__new__(nad_client.NadClient)  # its call() and _resource() helpers
-        self.client.k8s, self.client.host = self.k8s, self.host
 
     def settings_resource(self):
         """The Setting resource, or None when the API does not serve it (Longhorn not installed)."""
         try:
-            return self.client._resource(SETTING_API_VERSION, SETTING_KIND, NOT_INSTALLED)
+            return self._resource(SETTING_API_VERSION, SETTING_KIND, NOT_INSTALLED)
         except NadError as exc:
             if exc.msg == NOT_INSTALLED:
                 return None
@@ -77,13 +71,13 @@ class LonghornClient(object):
     def nad_exists(self, ref):
         namespace, _sep, name = ref.partition("/")
         try:
-            nads = self.client._resource(nad_client.NAD_API_VERSION, nad_client.NAD_KIND, nad_client.CRD_MISSING)
+            nads = self._resource(nad_client.NAD_API_VERSION, nad_client.NAD_KIND, nad_client.CRD_MISSING)
         except NadError as exc:
             if exc.msg == nad_client.CRD_MISSING:
                 return False
             raise
         try:
-            self.client.call(f"reading NetworkAttachmentDefinition {ref}", nads.get, name=name, namespace=namespace)
+            self.call(f"reading NetworkAttachmentDefinition {ref}", nads.get, name=name, namespace=namespace)
         except NadError as exc:
             if exc.details.get("status") == 404:
                 return False
@@ -92,16 +86,16 @@ class LonghornClient(object):
 
     def list_settings(self, resource, namespace):
         """Setting name -> value in the namespace."""
-        found = self.client.call(f"listing Longhorn Settings in {namespace}", resource.get, namespace=namespace)
+        found = self.call(f"listing Longhorn Settings in {namespace}", resource.get, namespace=namespace)
         return {item["metadata"]["name"]: item.get("value") for item in found.get("items") or []}
 
     def create(self, resource, namespace, name, value, dry_run):
-        return self.client.call(f"creating Longhorn Setting {namespace}/{name}", resource.create,
+        return self.call(f"creating Longhorn Setting {namespace}/{name}", resource.create,
                                 body=setting_object(namespace, name, value), namespace=namespace,
                                 dry_run=nad_client.DRY_RUN if dry_run else None)
 
     def update(self, resource, namespace, name, value, dry_run):
-        return self.client.call(f"updating Longhorn Setting {namespace}/{name}", resource.patch,
+        return self.call(f"updating Longhorn Setting {namespace}/{name}", resource.patch,
                                 body={"value": _text(value)}, name=name, namespace=namespace,
                                 content_type="application/merge-patch+json",
                                 dry_run=nad_client.DRY_RUN if dry_run else None)

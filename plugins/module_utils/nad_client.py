@@ -130,32 +130,20 @@ def api_error(exc, doing):
     return NadError("Kubernetes API error while %s: %s %s" % (doing, status, message), status=status)
 
 
-def connect(params):
-    """One kubernetes.core dynamic client from the module's auth options; NadError when there is none."""
-    try:
-        return get_api_client(module=None, **params)
-    except Urllib3HTTPError as exc:
-        raise NadError("cannot reach the Kubernetes API: %s" % to_native(exc))
-    except DynamicApiError as exc:
-        raise api_error(exc, "discovering the API")
-    except Exception as exc:  # kubeconfig errors come in many types
-        raise NadError("could not create a Kubernetes API client: %s" % to_native(exc))
+class ApiClient(object):
+    """One kubernetes.core dynamic client from the module's auth options: resource lookup and calls, their failures
+    as NadError with the plain-language cause (api_error). The collection's API modules build on it."""
 
-
-class NadClient(object):
-    """The few API calls the module needs, on one kubernetes.core dynamic client."""
-
-    # (crd_wait_timeout, crd_wait_delay, sleep, clock) and when the wait ends; no wait unless the module asks.
-    _wait = (0, 5, time.sleep, time.monotonic)
-    _deadline = 0.0
-
-    def __init__(self, params, sleep=time.sleep, clock=time.monotonic):
-        self.k8s = connect(params)
+    def __init__(self, params):
+        try:
+            self.k8s = get_api_client(module=None, **params)
+        except Urllib3HTTPError as exc:
+            raise NadError("cannot reach the Kubernetes API: %s" % to_native(exc))
+        except DynamicApiError as exc:
+            raise api_error(exc, "discovering the API")
+        except Exception as exc:  # kubeconfig errors come in many types
+            raise NadError("could not create a Kubernetes API client: %s" % to_native(exc))
         self.host = getattr(self.k8s.configuration, "host", "?")
-        self._wait = (params.get("crd_wait_timeout") or 0, max(1, params.get("crd_wait_delay") or 5), sleep, clock)
-        self._deadline = clock() + self._wait[0]
-        self.nads = self._wait_for_resource(NAD_API_VERSION, NAD_KIND, CRD_MISSING, *self._wait)
-        self.namespaces = self._resource("v1", "Namespace", "the core v1 Namespace API is not served")
 
     def _resource(self, api_version, kind, missing):
         try:
@@ -167,20 +155,6 @@ class NadClient(object):
         except Urllib3HTTPError as exc:
             raise NadError("cannot reach the Kubernetes API at %s: %s" % (self.host, to_native(exc)))
 
-    def _wait_for_resource(self, api_version, kind, missing, timeout, delay, sleep, clock):
-        """The resource, once the API serves it: its CRD is Established (discovery lists a CRD's resource only then).
-        Multus creates the NAD CRD a little after RKE2's first start, so a converge may come before it."""
-        deadline = clock() + timeout
-        while True:
-            try:
-                return self._resource(api_version, kind, missing)
-            except NadError as exc:
-                if exc.msg != missing or clock() + delay > deadline:
-                    if exc.msg == missing and timeout > 0:
-                        raise NadError("%s (waited %s s)" % (missing, timeout))
-                    raise
-            sleep(delay)  # the next lookup misses the discovery cache and asks the server again
-
     def call(self, doing, func, *args, **kwargs):
         try:
             result = func(*args, **kwargs)
@@ -189,6 +163,35 @@ class NadClient(object):
         except Urllib3HTTPError as exc:
             raise NadError("cannot reach the Kubernetes API at %s while %s: %s" % (self.host, doing, to_native(exc)))
         return result.to_dict() if hasattr(result, "to_dict") else result
+
+
+class NadClient(ApiClient):
+    """The few API calls the network_attachment module needs."""
+
+    # (crd_wait_timeout, crd_wait_delay, sleep, clock) and when the wait ends; no wait unless the module asks.
+    _wait = (0, 5, time.sleep, time.monotonic)
+    _deadline = 0.0
+
+    def __init__(self, params, sleep=time.sleep, clock=time.monotonic):
+        super(NadClient, self).__init__(params)
+        self._wait = (params.get("crd_wait_timeout") or 0, max(1, params.get("crd_wait_delay") or 5), sleep, clock)
+        self._deadline = clock() + self._wait[0]
+        self.nads = self._wait_for_resource(NAD_API_VERSION, NAD_KIND, CRD_MISSING, *self._wait)
+        self.namespaces = self._resource("v1", "Namespace", "the core v1 Namespace API is not served")
+
+    def _wait_for_resource(self, api_version, kind, missing, timeout, delay, sleep, clock):
+        """The resource, once the API serves it: its CRD is Established (discovery lists a CRD's resource only then).
+        Multus creates the NAD CRD a little after RKE2's first start, so a converge may come before it."""
+        deadline = clock() + timeout
+        while True:
+            try:
+                return self._resource(api_version, kind, missing)
+            except NadError as exc:
+                if exc.msg != missing:
+                    raise
+                if clock() + delay > deadline:
+                    raise NadError("%s (waited %s s)" % (missing, timeout)) if timeout > 0 else exc
+            sleep(delay)  # the next lookup misses the discovery cache and asks the server again
 
     def namespace_exists(self, name):
         try:
