@@ -63,16 +63,17 @@ class Change:
     secret: bool
 
 
-def _dump(data, **kw):
+def _dump(data, manifest, **kw):
+    """Block-style YAML of plain data: templated values may be str/dict subclasses a SafeDumper refuses."""
     if not HAS_YAML:  # pragma: no cover
         raise rc.Rke2ConfigError("rendering RKE2's files needs the Python library PyYAML (python3-yaml) on the node")
-    return yaml.dump(json.loads(json.dumps(data)), Dumper=yaml.SafeDumper, allow_unicode=True,
-                     default_flow_style=False, **kw)
+    return yaml.dump(json.loads(json.dumps(data)), Dumper=_ManifestDumper if manifest else yaml.SafeDumper,
+                     default_flow_style=False, width=1000, **kw)
 
 
 def nice_yaml(data):
     """As Ansible's ``to_nice_yaml(indent=2, width=1000)``: keys sorted, block style."""
-    return _dump(data, indent=2, width=1000)
+    return _dump(data, False, allow_unicode=True, indent=2)
 
 
 if HAS_YAML:
@@ -90,10 +91,7 @@ if HAS_YAML:
 
 def manifest_yaml(data):
     """A Kubernetes manifest: keys in their order, multi-line strings (``valuesContent``) as literal blocks."""
-    if not HAS_YAML:  # pragma: no cover
-        raise rc.Rke2ConfigError("rendering RKE2's files needs the Python library PyYAML (python3-yaml) on the node")
-    plain = json.loads(json.dumps(data))  # templated values may be str/dict subclasses a SafeDumper refuses
-    return yaml.dump(plain, Dumper=_ManifestDumper, default_flow_style=False, sort_keys=False, width=1000)
+    return _dump(data, True, sort_keys=False)
 
 
 def _headed(header, body):
