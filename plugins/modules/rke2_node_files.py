@@ -47,7 +47,8 @@ options:
   settings:
     description:
       - The role variables the cross-variable rules read, the fields of C(Settings) in
-        C(plugins/module_utils/rke2_preflight.py) except C(host). Omitted, those rules are not checked.
+        C(plugins/module_utils/rke2_preflight.py) except C(host) and C(dropins) (taken from O(dropins)). Omitted,
+        those rules are not checked.
     type: dict
     default: {}
   config_dir:
@@ -186,7 +187,8 @@ def main():
     host = p["host"]
     if not rf.HAS_YAML:
         module.fail_json(msg=f"rke2 on {host}: the Python library PyYAML is missing on the node (install python3-yaml)")
-    problems = rf.token_messages(host, p["token"]) + rf.settings_messages(host, p["settings"])
+    settings = dict(p["settings"], dropins=p["dropins"]) if p["settings"] else {}
+    problems = rf.token_messages(host, p["token"]) + rf.settings_messages(host, settings)
     result = {"changed": False, "pending": False, "files": {}, "problems": problems, "installed_version": ""}
 
     if p["probe_host"]:
