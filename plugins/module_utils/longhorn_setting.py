@@ -91,14 +91,14 @@ class LonghornClient(nad_client.ApiClient):
 
     def create(self, resource, namespace, name, value, dry_run):
         return self.call(f"creating Longhorn Setting {namespace}/{name}", resource.create,
-                                body=setting_object(namespace, name, value), namespace=namespace,
-                                dry_run=nad_client.DRY_RUN if dry_run else None)
+                         body=setting_object(namespace, name, value), namespace=namespace,
+                         dry_run=nad_client.DRY_RUN if dry_run else None)
 
     def update(self, resource, namespace, name, value, dry_run):
         return self.call(f"updating Longhorn Setting {namespace}/{name}", resource.patch,
-                                body={"value": _text(value)}, name=name, namespace=namespace,
-                                content_type="application/merge-patch+json",
-                                dry_run=nad_client.DRY_RUN if dry_run else None)
+                         body={"value": _text(value)}, name=name, namespace=namespace,
+                         content_type="application/merge-patch+json",
+                         dry_run=nad_client.DRY_RUN if dry_run else None)
 
 
 def run(params, check_mode, client_factory=LonghornClient):

@@ -521,7 +521,7 @@ class NicPlan:
         atomic_write(os.path.join(PENDING, "manifest.json"), json.dumps(manifest, indent=1), 0o600)
         atomic_write(os.path.join(PENDING, "restore.sh"), nic_apply.restore_script(manifest), 0o700)
         atomic_write(os.path.join(PENDING, "apply.sh"),
-              nic_apply.apply_script(s["renames"], backend, devices, nm_new, manifest["reload_nm"]), 0o700)
+                     nic_apply.apply_script(s["renames"], backend, devices, nm_new, manifest["reload_nm"]), 0o700)
         run(["systemctl", "reset-failed", nic_apply.ROLLBACK_UNIT + ".service"])
         rc, _out, err = run(["systemd-run", "--quiet", "--unit", nic_apply.ROLLBACK_UNIT,
                              "--on-active=%d" % self.p["rollback_timeout"], "--timer-property=AccuracySec=1s",
