@@ -76,13 +76,7 @@ class LonghornClient(nad_client.ApiClient):
             if exc.msg == nad_client.CRD_MISSING:
                 return False
             raise
-        try:
-            self.call(f"reading NetworkAttachmentDefinition {ref}", nads.get, name=name, namespace=namespace)
-        except NadError as exc:
-            if exc.details.get("status") == 404:
-                return False
-            raise
-        return True
+        return self.get_or_none(f"reading NetworkAttachmentDefinition {ref}", nads, name, namespace) is not None
 
     def list_settings(self, resource, namespace):
         """Setting name -> value in the namespace."""

@@ -14,18 +14,13 @@ __metaclass__ = type
 
 import copy
 
-from ansible.module_utils.basic import missing_required_lib
-
 from ansible_collections.multihomed.rke2.plugins.module_utils import nad_model
 from ansible_collections.multihomed.rke2.plugins.module_utils.checks import MANAGED_SELECTOR, ModelError
 from ansible_collections.multihomed.rke2.plugins.module_utils.nad_client import (
-    HAS_K8S_CORE,
-    HAS_KUBERNETES,
-    K8S_CORE_IMPORT_ERROR,
-    KUBERNETES_IMPORT_ERROR,
     AlreadyExists,
     NadClient,
     NadError,
+    require_libraries,
 )
 
 
@@ -162,11 +157,7 @@ def apply_definitions(params, check_mode, client_factory=NadClient, warn=None):
 
 def run_module(module):
     """Entry point used by plugins/modules/network_attachment.py."""
-    if not HAS_K8S_CORE:
-        module.fail_json(msg="the kubernetes.core collection is required (it ships with the ansible package)",
-                         exception=K8S_CORE_IMPORT_ERROR)
-    if not HAS_KUBERNETES:
-        module.fail_json(msg=missing_required_lib("kubernetes"), exception=KUBERNETES_IMPORT_ERROR)
+    require_libraries(module)
     try:
         result = apply_definitions(module.params, module.check_mode, warn=module.warn)
     except ModelError as exc:

@@ -15,6 +15,7 @@ import json
 import time
 import traceback
 
+from ansible.module_utils.basic import missing_required_lib
 from ansible.module_utils.common.text.converters import to_native
 
 from ansible_collections.multihomed.rke2.plugins.module_utils import nad_model
@@ -74,11 +75,25 @@ ARGUMENT_SPEC = dict(
 )
 
 
-def argument_spec():
-    """The module's argspec: kubernetes.core's auth options plus ours."""
+def api_argument_spec(options):
+    """An API module's argspec: kubernetes.core's auth options plus the module's own."""
     spec = copy.deepcopy(AUTH_ARG_SPEC)
-    spec.update(copy.deepcopy(ARGUMENT_SPEC))
+    spec.update(copy.deepcopy(options))
     return spec
+
+
+def argument_spec():
+    """The network_attachment module's argspec."""
+    return api_argument_spec(ARGUMENT_SPEC)
+
+
+def require_libraries(module):
+    """Fail the module, naming what is missing, when kubernetes.core or the kubernetes client cannot be imported."""
+    if not HAS_K8S_CORE:
+        module.fail_json(msg="the kubernetes.core collection is required (it ships with the ansible package)",
+                         exception=K8S_CORE_IMPORT_ERROR)
+    if not HAS_KUBERNETES:
+        module.fail_json(msg=missing_required_lib("kubernetes"), exception=KUBERNETES_IMPORT_ERROR)
 
 
 class NadError(Exception):
@@ -164,6 +179,15 @@ class ApiClient(object):
             raise NadError("cannot reach the Kubernetes API at %s while %s: %s" % (self.host, doing, to_native(exc)))
         return result.to_dict() if hasattr(result, "to_dict") else result
 
+    def get_or_none(self, doing, resource, name, namespace):
+        """The live object, or None when it does not exist (404)."""
+        try:
+            return self.call(doing, resource.get, name=name, namespace=namespace)
+        except NadError as exc:
+            if exc.details.get("status") == 404:
+                return None
+            raise
+
 
 class NadClient(ApiClient):
     """The few API calls the network_attachment module needs."""
@@ -237,13 +261,7 @@ class NadClient(ApiClient):
 
     def get_nad(self, namespace, name):
         """The live NAD, or None when it does not exist."""
-        try:
-            return self.call(f"reading NetworkAttachmentDefinition {namespace}/{name}", self.nads.get,
-                             name=name, namespace=namespace)
-        except NadError as exc:
-            if exc.details.get("status") == 404:
-                return None
-            raise
+        return self.get_or_none(f"reading NetworkAttachmentDefinition {namespace}/{name}", self.nads, name, namespace)
 
     def create(self, desired, dry_run):
         """The created object (the server's dry-run answer in check mode); AlreadyExists on 409 Conflict."""

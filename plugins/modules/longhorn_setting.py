@@ -87,23 +87,16 @@ live_settings:
   elements: str
 """
 
-import copy
-
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.multihomed.rke2.plugins.module_utils import longhorn_setting, nad_client
 
 
 def main():
-    spec = copy.deepcopy(nad_client.AUTH_ARG_SPEC)
-    spec.update(namespace=dict(type="str", default="longhorn-system"), settings=dict(type="dict", default={}),
-                nad=dict(type="str", default=""))
+    spec = nad_client.api_argument_spec(dict(namespace=dict(type="str", default="longhorn-system"),
+                                             settings=dict(type="dict", default={}), nad=dict(type="str", default="")))
     module = AnsibleModule(argument_spec=spec, supports_check_mode=True)
-    if not nad_client.HAS_K8S_CORE:
-        module.fail_json(msg="the kubernetes.core collection is required (it ships with the ansible package)",
-                         exception=nad_client.K8S_CORE_IMPORT_ERROR)
-    if not nad_client.HAS_KUBERNETES:
-        module.fail_json(msg=missing_required_lib("kubernetes"), exception=nad_client.KUBERNETES_IMPORT_ERROR)
+    nad_client.require_libraries(module)
     try:
         result = longhorn_setting.run(module.params, module.check_mode)
     except nad_client.NadError as exc:
