@@ -262,13 +262,21 @@ def read(path):
         return None
 
 
+def unit_states(units, shown):
+    """Each unit's state from one ``systemctl show -p LoadState,ActiveState <units>``: a block of properties per
+    unit, in the order asked. ``absent`` when not loaded (not-found), else ActiveState (what ``is-active`` prints)."""
+    blocks = [dict(line.partition("=")[::2] for line in block.splitlines() if "=" in line)
+              for block in shown.strip().split("\n\n")]
+    blocks += [{}] * (len(units) - len(blocks))
+    return {unit: props.get("ActiveState", "unknown") if props.get("LoadState") == "loaded" else "absent"
+            for unit, props in zip(units, blocks)}
+
+
 def probe():
     """Unit states and tools, as the role's probe printed them."""
-    out = {}
-    for unit in ("NetworkManager", "systemd-networkd", "nm-cloud-setup"):
-        rc, load, _err = run(["systemctl", "show", "-P", "LoadState", unit + ".service"])
-        out[unit] = run(["systemctl", "is-active", unit + ".service"])[1].strip() if load.strip() == "loaded" \
-            else "absent"
+    units = ("NetworkManager", "systemd-networkd", "nm-cloud-setup")
+    out = unit_states(units, run(["systemctl", "show", "-p", "LoadState,ActiveState"]
+                                 + [u + ".service" for u in units])[1])
     out["netplan"] = shutil.which("netplan") is not None
     out["nmcli"] = shutil.which("nmcli") is not None
     out["nmcli_offline"] = out["nmcli"] and run(["nmcli", "--offline", "--version"])[0] == 0
