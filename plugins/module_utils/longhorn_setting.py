@@ -9,6 +9,9 @@ reads them all with one list call, then creates the missing and merge-patches th
 dry-run in check mode). Whether Longhorn is installed is whether the API serves the Setting resource (its CRD
 settings.longhorn.io is Established).
 
+With ``rwx_network`` the module also puts RWX volumes on that network: which Setting does it (module_utils/longhorn_rwx)
+is decided from ``version``, else from the Settings the cluster has, in the same session and before any write.
+
 ``plan`` is pure (table-tested); ``LonghornClient`` talks to the API through nad_client's ApiClient.
 """
 
@@ -16,7 +19,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.multihomed.rke2.plugins.module_utils import nad_client
+from ansible_collections.multihomed.rke2.plugins.module_utils import longhorn_rwx, nad_client
 from ansible_collections.multihomed.rke2.plugins.module_utils.nad_client import NadError
 
 SETTING_API_VERSION = "longhorn.io/v1beta2"
@@ -49,6 +52,11 @@ def plan(wanted, live):
 def setting_object(namespace, name, value):
     return {"apiVersion": SETTING_API_VERSION, "kind": SETTING_KIND,
             "metadata": {"name": name, "namespace": namespace}, "value": _text(value)}
+
+
+def not_installed_message(namespace):
+    return (f"Longhorn is not installed: the API does not serve {SETTING_API_VERSION} {SETTING_KIND} (CRD "
+            f"settings.longhorn.io), so its Settings in {namespace} cannot be set")
 
 
 def nad_missing_message(ref):
@@ -96,17 +104,27 @@ class LonghornClient(nad_client.ApiClient):
 
 
 def run(params, check_mode, client_factory=LonghornClient):
-    """The module's result; raises NadError with a message meant for the user."""
-    namespace, wanted = params["namespace"], params["settings"] or {}
+    """The module's result; raises NadError with a message meant for the user. Nothing is written unless every
+    check passed (NAD present, an RWX setting found)."""
+    namespace, wanted = params["namespace"], dict(params["settings"] or {})
     client = client_factory(params)
     resource = client.settings_resource()
-    result = {"changed": False, "installed": resource is not None, "settings": {}, "live_settings": [], "diff": []}
+    result = {"changed": False, "installed": resource is not None, "settings": {}, "changed_settings": [],
+              "live_settings": [], "diff": []}
     if resource is None:
+        if params.get("required"):
+            raise NadError(not_installed_message(namespace), installed=False)
         return result
     if params.get("nad") and not client.nad_exists(params["nad"]):
         raise NadError(nad_missing_message(params["nad"]))
     live = client.list_settings(resource, namespace)
     result["live_settings"] = sorted(live)
+    if params.get("rwx_network"):
+        rwx = longhorn_rwx.rwx_settings(params["rwx_network"], params.get("version") or "", live=sorted(live))
+        result["rwx"] = rwx
+        if rwx["errors"]:
+            raise NadError("; ".join(rwx["errors"]), installed=True, rwx=rwx)
+        wanted.update(rwx["settings"])
     for name, action, before, after in plan(wanted, live):
         result["settings"][name] = {"action": action, "before": before, "after": after}
         if action == "unchanged":
@@ -116,6 +134,7 @@ def run(params, check_mode, client_factory=LonghornClient):
         else:
             client.update(resource, namespace, name, after, check_mode)
         result["changed"] = True
+        result["changed_settings"].append(name)
         result["diff"].append({"before_header": f"Setting {namespace}/{name}", "after_header": f"Setting {namespace}/{name}",
                                "before": "" if before is None else f"value: {before}\n", "after": f"value: {after}\n"})
     return result

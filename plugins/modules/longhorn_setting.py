@@ -20,6 +20,10 @@ description:
     managers do not start with a storage network that names a missing NAD).
   - Lists the namespace's Settings once, creates the missing ones and merge-patches those whose C(value) differs;
     values are compared as the strings Longhorn stores. Idempotent.
+  - With O(rwx_network), also puts RWX volumes on that network. Which Setting does it is decided in the same session,
+    C(endpoint-network-for-rwx-volume) (Longhorn 1.11 and later) or C(storage-network-for-rwx-volume-enabled)
+    (1.7 to 1.10), by O(version), else by the Settings the cluster has (longhorn-manager creates one per setting it
+    knows). When neither can tell, or the version is older than 1.7, it fails before any write.
   - Check mode sends the writes as server-side dry-runs (C(dryRun=All)); diff mode shows each changed value.
   - Belongs to the C(multihomed.rke2.k8s) action group, which extends C(kubernetes.core.k8s), so C(module_defaults)
     for C(group/multihomed.rke2.k8s) carry the connection options.
@@ -37,6 +41,22 @@ options:
     description: A NetworkAttachmentDefinition V(<namespace>/<name>) that must exist; empty, not checked.
     type: str
     default: ""
+  rwx_network:
+    description:
+      - The NetworkAttachmentDefinition V(<namespace>/<name>) RWX volumes should use; empty, RWX settings are left
+        alone.
+    type: str
+    default: ""
+  version:
+    description:
+      - The Longhorn release (V(1.9.2) or V(v1.9.2)) that decides the RWX setting; empty, the cluster's Settings
+        decide.
+    type: str
+    default: ""
+  required:
+    description: Fail when Longhorn is not installed, instead of returning RV(installed=false).
+    type: bool
+    default: false
 extends_documentation_fragment:
   - kubernetes.core.k8s_auth_options
 attributes:
@@ -68,6 +88,15 @@ EXAMPLES = r"""
       storage-network: multus-network-attachments/macvlan-longhorn-dhcp
     nad: multus-network-attachments/macvlan-longhorn-dhcp
     kubeconfig: /etc/rancher/rke2/rke2.yaml
+
+- name: The same, RWX volumes on that network too (the Setting chosen for Longhorn 1.9)
+  multihomed.rke2.longhorn_setting:
+    settings:
+      storage-network: multus-network-attachments/macvlan-longhorn-dhcp
+    nad: multus-network-attachments/macvlan-longhorn-dhcp
+    rwx_network: multus-network-attachments/macvlan-longhorn-dhcp
+    version: 1.9.2
+    kubeconfig: /etc/rancher/rke2/rke2.yaml
 """
 
 RETURN = r"""
@@ -80,11 +109,39 @@ settings:
   returned: always
   type: dict
   sample: {storage-network: {action: update, before: "", after: multus-network-attachments/macvlan-longhorn-dhcp}}
+changed_settings:
+  description: The names of the Settings created or updated (would be, in check mode).
+  returned: always
+  type: list
+  elements: str
 live_settings:
   description: The names of every Setting in the namespace (which settings this Longhorn version has).
   returned: always
   type: list
   elements: str
+rwx:
+  description:
+    - What puts RWX volumes on O(rwx_network), decided from O(version) and the cluster's Settings.
+  returned: when O(rwx_network) is given and Longhorn is installed
+  type: dict
+  contains:
+    feature:
+      description: C(longhorn_rwx_endpoint_network) or C(longhorn_rwx_storage_network).
+      type: str
+    settings:
+      description: Setting name to value.
+      type: dict
+    helm_values:
+      description: The matching Helm values (empty for 1.7 to 1.10).
+      type: dict
+    errors:
+      description: Why RWX volumes cannot use the network (the module failed).
+      type: list
+      elements: str
+    warnings:
+      description: What was assumed (unknown version) or does not match the cluster.
+      type: list
+      elements: str
 """
 
 from ansible.module_utils.basic import AnsibleModule
@@ -94,7 +151,10 @@ from ansible_collections.multihomed.rke2.plugins.module_utils import longhorn_se
 
 def main():
     spec = nad_client.api_argument_spec(dict(namespace=dict(type="str", default="longhorn-system"),
-                                             settings=dict(type="dict", default={}), nad=dict(type="str", default="")))
+                                             settings=dict(type="dict", default={}), nad=dict(type="str", default=""),
+                                             rwx_network=dict(type="str", default=""),
+                                             version=dict(type="str", default=""),
+                                             required=dict(type="bool", default=False)))
     module = AnsibleModule(argument_spec=spec, supports_check_mode=True)
     nad_client.require_libraries(module)
     try:

@@ -66,5 +66,5 @@ def test_site_validates_the_model_once(tmp_path):
     assert res.stdout.count(LINE) == 1, [line for line in res.stdout.splitlines() if LINE in line]
     # Every phase ran its model-reading preflight (and so read the published report).
     for task in ("Preflight | every host is ready", "Preflight | build, check and diff this node's RKE2 files (rke2_node_files in check mode)",
-                 "Check there is something to do", "Pick the storage network and its attachment"):
+                 "Check there is something to do", "Pick the storage network, plan the Helm values"):
         assert task in res.stdout, task

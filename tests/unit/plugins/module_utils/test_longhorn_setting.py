@@ -79,3 +79,40 @@ def test_update_and_idempotence(check):
                                "before": "value: \n", "after": "value: %s\n" % NAD}]
     again = ls.run(PARAMS, check, FakeClient(live={"storage-network": NAD}))
     assert not again["changed"] and again["settings"]["storage-network"]["action"] == "unchanged"
+
+
+# RWX volumes in the same call (option rwx_network): the Setting is chosen from the version, else from the Settings
+# the cluster has (longhorn-manager creates one per setting it knows: datastore/longhorn.go
+# createNonExistingSettingCRsWithDefaultSetting; 1.11 has endpoint-network-for-rwx-volume, 1.7 to 1.10
+# storage-network-for-rwx-volume-enabled), before any write.
+RWX = dict(PARAMS, rwx_network=NAD, version="")
+
+
+@pytest.mark.parametrize("version, live, wanted_writes", [
+    ("1.11.0", {"storage-network": NAD, "endpoint-network-for-rwx-volume": ""},
+     [("update", "endpoint-network-for-rwx-volume", NAD, False)]),
+    ("v1.9.2", {"storage-network": "", "storage-network-for-rwx-volume-enabled": "false"},
+     [("update", "storage-network", NAD, False), ("update", "storage-network-for-rwx-volume-enabled", "true", False)]),
+    ("", {"storage-network": NAD, "storage-network-for-rwx-volume-enabled": "false"},
+     [("update", "storage-network-for-rwx-volume-enabled", "true", False)]),
+])
+def test_rwx_setting_chosen_and_set_in_the_same_call(version, live, wanted_writes):
+    fake = FakeClient(live=live)
+    result = ls.run(dict(RWX, version=version), False, fake)
+    assert fake.writes == wanted_writes
+    assert result["changed_settings"] == [w[1] for w in wanted_writes]
+    assert result["rwx"]["errors"] == []
+
+
+def test_rwx_unknown_version_and_no_rwx_setting_fails_before_any_write():
+    fake = FakeClient(live={"storage-network": ""})
+    with pytest.raises(NadError) as err:
+        ls.run(RWX, False, fake)
+    assert "has neither Setting endpoint-network-for-rwx-volume" in err.value.msg
+    assert fake.writes == []
+
+
+def test_required_fails_when_longhorn_is_not_installed():
+    with pytest.raises(NadError) as err:
+        ls.run(dict(PARAMS, required=True), False, FakeClient(installed=False))
+    assert err.value.msg.startswith("Longhorn is not installed: the API does not serve longhorn.io/v1beta2 Setting")
