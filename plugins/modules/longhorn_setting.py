@@ -59,6 +59,7 @@ options:
     default: false
 extends_documentation_fragment:
   - kubernetes.core.k8s_auth_options
+  - multihomed.rke2.k8s_api
 attributes:
   check_mode:
     description: Writes are sent as server-side dry-runs; nothing is persisted.
@@ -66,14 +67,6 @@ attributes:
   diff_mode:
     description: Returns the value before and after of every Setting that changes.
     support: full
-  platform:
-    description: Runs on the controller (or wherever the kubeconfig is); talks to the Kubernetes API.
-    platforms: posix
-    support: full
-requirements:
-  - python >= 3.9
-  - kubernetes >= 24.2.0 (Python client)
-  - the kubernetes.core collection
 seealso:
   - name: Longhorn storage network
     description: the storage-network setting and the NetworkAttachmentDefinition it names.

@@ -85,6 +85,7 @@ options:
     default: false
 extends_documentation_fragment:
   - kubernetes.core.k8s_auth_options
+  - multihomed.rke2.k8s_api
 attributes:
   check_mode:
     description: Writes are sent as server-side dry-runs; nothing is persisted.
@@ -92,14 +93,6 @@ attributes:
   diff_mode:
     description: Returns before/after of every NAD that is created, updated or deleted.
     support: full
-  platform:
-    description: Runs on the controller (or wherever the kubeconfig is); talks to the Kubernetes API.
-    platforms: posix
-    support: full
-requirements:
-  - python >= 3.9
-  - kubernetes >= 24.2.0 (Python client)
-  - the kubernetes.core collection
 notes:
   - Namespaces created by a check-mode run do not exist on the server, so the NADs in them are predicted (shown as
     created) without a server-side dry-run.
