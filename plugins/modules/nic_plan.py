@@ -279,7 +279,6 @@ def probe():
                                  + [u + ".service" for u in units])[1])
     out["netplan"] = shutil.which("netplan") is not None
     out["nmcli"] = shutil.which("nmcli") is not None
-    out["nmcli_offline"] = out["nmcli"] and run(["nmcli", "--offline", "--version"])[0] == 0
     return out
 
 
@@ -431,7 +430,8 @@ class NicPlan:
                 shutil.rmtree(root, ignore_errors=True)
             return [] if rc == 0 else [f"host '{self.host}': netplan generate rejects the result: {(err or out).strip()}"]
         problems = []
-        if not probed["nmcli_offline"]:
+        # nmcli --offline parses keyfiles without a running daemon; an nmcli without that option skips this check.
+        if not probed["nmcli"] or run(["nmcli", "--offline", "--version"])[0] != 0:
             return problems
         for c in changes:
             if c["state"] != "removed" and c["path"].endswith(".nmconnection"):
