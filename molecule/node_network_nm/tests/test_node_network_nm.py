@@ -85,3 +85,12 @@ def test_rke2_networkmanager_fix(hosts, name):
     assert ("unmanaged-devices=interface-name:cali*;interface-name:flannel*;interface-name:tunl*;"
             "interface-name:vxlan.calico;interface-name:vxlan-v6.calico;interface-name:wireguard.cali;"
             "interface-name:wg-v6.cali") in conf
+
+
+def test_nm_cloud_setup_turned_off_where_it_exists(hosts):
+    """wrk-1 had a stand-in nm-cloud-setup (prepare): the role disabled and stopped its timer and service; wrk-2
+    never had it, and still has none (the role creates nothing)."""
+    for unit in ("nm-cloud-setup.timer", "nm-cloud-setup.service"):
+        assert hosts["wrk-1"].run("systemctl is-enabled " + unit).stdout.strip() == "disabled", unit
+        assert hosts["wrk-1"].run("systemctl is-active " + unit).stdout.strip() == "inactive", unit
+    assert hosts["wrk-2"].run("systemctl show -P LoadState nm-cloud-setup.service").stdout.strip() == "not-found"
