@@ -20,7 +20,7 @@ from ansible_collections.multihomed.rke2.plugins.module_utils.nad_client import 
     AlreadyExists,
     NadClient,
     NadError,
-    require_libraries,
+    run_api_module,
 )
 
 
@@ -157,15 +157,11 @@ def apply_definitions(params, check_mode, client_factory=NadClient, warn=None):
 
 def run_module(module):
     """Entry point used by plugins/modules/network_attachment.py."""
-    require_libraries(module)
-    try:
-        result = apply_definitions(module.params, module.check_mode, warn=module.warn)
-    except ModelError as exc:
-        module.fail_json(msg="invalid NetworkAttachmentDefinition(s), nothing was sent to the API server:\n  - "
-                         + "\n  - ".join(exc.errors), errors=exc.errors)
-    except NadError as exc:
-        module.fail_json(msg=exc.msg, **exc.details)
-    diffs = result.pop("diffs")
-    if module._diff:
-        result["diff"] = diffs
-    module.exit_json(**result)
+    def run():
+        try:
+            return apply_definitions(module.params, module.check_mode, warn=module.warn)
+        except ModelError as exc:
+            module.fail_json(msg="invalid NetworkAttachmentDefinition(s), nothing was sent to the API server:\n  - "
+                             + "\n  - ".join(exc.errors), errors=exc.errors)
+
+    run_api_module(module, run, diff_key="diffs")

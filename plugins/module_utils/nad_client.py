@@ -96,6 +96,20 @@ def require_libraries(module):
         module.fail_json(msg=missing_required_lib("kubernetes"), exception=KUBERNETES_IMPORT_ERROR)
 
 
+def run_api_module(module, run, diff_key="diff"):
+    """How the collection's API modules end: the libraries checked, ``run()`` called, a NadError failed with its message
+    and details, the result's diffs (under ``diff_key``) returned only in diff mode."""
+    require_libraries(module)
+    try:
+        result = run()
+    except NadError as exc:
+        module.fail_json(msg=exc.msg, **exc.details)
+    diff = result.pop(diff_key)
+    if module._diff:
+        result["diff"] = diff
+    module.exit_json(**result)
+
+
 class NadError(Exception):
     """A failure with a message meant for the user (and optional details for the result)."""
 

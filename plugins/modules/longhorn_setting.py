@@ -149,15 +149,7 @@ def main():
                                              version=dict(type="str", default=""),
                                              required=dict(type="bool", default=False)))
     module = AnsibleModule(argument_spec=spec, supports_check_mode=True)
-    nad_client.require_libraries(module)
-    try:
-        result = longhorn_setting.run(module.params, module.check_mode)
-    except nad_client.NadError as exc:
-        module.fail_json(msg=exc.msg, **exc.details)
-    diff = result.pop("diff")
-    if module._diff:
-        result["diff"] = diff
-    module.exit_json(**result)
+    nad_client.run_api_module(module, lambda: longhorn_setting.run(module.params, module.check_mode))
 
 
 if __name__ == "__main__":
