@@ -9,9 +9,12 @@ __metaclass__ = type
 
 class ModuleDocFragment(object):
     # The collection's Kubernetes API modules (network_attachment, longhorn_setting): where they run and what they
-    # need. Their connection options come from kubernetes.core.k8s_auth_options.
+    # need, and how they run in check mode. Their connection options come from kubernetes.core.k8s_auth_options.
     DOCUMENTATION = r"""
 attributes:
+  check_mode:
+    description: Writes are sent as server-side dry-runs; nothing is persisted.
+    support: full
   platform:
     description: Runs on the controller (or wherever the kubeconfig is); talks to the Kubernetes API.
     platforms: posix

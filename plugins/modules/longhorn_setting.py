@@ -61,9 +61,6 @@ extends_documentation_fragment:
   - kubernetes.core.k8s_auth_options
   - multihomed.rke2.k8s_api
 attributes:
-  check_mode:
-    description: Writes are sent as server-side dry-runs; nothing is persisted.
-    support: full
   diff_mode:
     description: Returns the value before and after of every Setting that changes.
     support: full

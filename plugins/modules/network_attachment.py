@@ -87,9 +87,6 @@ extends_documentation_fragment:
   - kubernetes.core.k8s_auth_options
   - multihomed.rke2.k8s_api
 attributes:
-  check_mode:
-    description: Writes are sent as server-side dry-runs; nothing is persisted.
-    support: full
   diff_mode:
     description: Returns before/after of every NAD that is created, updated or deleted.
     support: full
