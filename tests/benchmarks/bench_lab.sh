@@ -6,7 +6,8 @@
 #   BENCH_ROUNDS=1 bash tests/benchmarks/bench_lab.sh    (one round instead of three)
 # This VM's speed drifts by tens of percent within minutes, so the ratio re-run / first converge is measured within
 # each round (a fresh lab, its first converge, then three re-runs right after, their median) and the median round is
-# the figure.
+# the figure. Each round also prints the machine's speed (tests/benchmarks/calibrate.yml: ten skipped tasks and three
+# pings on the six hosts, median of three), so rounds from a slow phase can be told from rounds of a slower playbook.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export PATH="$PWD/.venv/bin:$PATH" ANSIBLE_CONFIG="$PWD/ansible.cfg" ANSIBLE_FORCE_COLOR=0
@@ -37,23 +38,29 @@ recap() {  # label -> per host: tasks run (ok + changed + failed), skipped, chan
 median() { printf '%s\n' "$@" | sort -n | awk '{v[NR]=$1} END {print v[int((NR + 1) / 2)]}'; }
 percent() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.0f", 100 * a / b}'; }
 
-firsts=() seconds=() ratios=() rows=()
+firsts=() seconds=() ratios=() rows=() calibrations=()
 for round in $(seq "$ROUNDS"); do
   fresh
+  calibration=$(median "$(run calibrate tests/benchmarks/calibrate.yml)" "$(run calibrate tests/benchmarks/calibrate.yml)" \
+    "$(run calibrate tests/benchmarks/calibrate.yml)")
+  calibrations+=("$calibration")
   first=$(run first site.yml)
   a=$(run second site.yml)
   b=$(run second site.yml)
   c=$(run second site.yml)
   second=$(median "$a" "$b" "$c")
   firsts+=("$first") seconds+=("$a" "$b" "$c") ratios+=("$(percent "$second" "$first")")
-  rows+=("$(printf '  | %5s | %12s s | %5s s, %5s s, %5s s | %4s%% |' "$round" "$first" "$a" "$b" "$c" "${ratios[-1]}")")
+  rows+=("$(printf '  | %5s | %12s s | %5s s, %5s s, %5s s | %4s%% | %9s s |' "$round" "$first" "$a" "$b" "$c" \
+    "${ratios[-1]}" "$calibration")")
 done
 networks=()
 for i in 1 2 3; do networks+=("$(run network playbooks/network.yml)"); done
 echo "6-host lab over SSH (pipelining, ControlPersist), site.yml; ${ROUNDS} round(s), each on a fresh lab"
-echo "  | round | first converge | idempotent re-runs        | ratio |"
-echo "  | ----- | -------------- | ------------------------- | ----- |"
+echo "  | round | first converge | idempotent re-runs        | ratio | machine*    |"
+echo "  | ----- | -------------- | ------------------------- | ----- | ----------- |"
 printf '%s\n' "${rows[@]}"
+echo "  * tests/benchmarks/calibrate.yml: ten tasks skipped and three pings on the six hosts (Ansible's own per-task and"
+echo "    per-module-call work); higher is a slower machine, whatever the code under test."
 echo "  first converge:            $(median "${firsts[@]}") s (median; target: at most 40 s)"
 echo "  idempotent re-run:         $(median "${seconds[@]}") s (median), $(median "${ratios[@]}")% of the first converge (median of the rounds; target: at most 25%)"
 echo "  node_network phase re-run: $(median "${networks[@]}") s (playbooks/network.yml; target: at most 8 s), median of ${networks[*]}"
