@@ -68,8 +68,13 @@ start_host() {  # name, network specs...
 }
 
 wait_host() {
-  local state
-  state=$(podman exec "$1" systemctl is-system-running --wait 2>/dev/null || true)
+  local state="" _
+  # Just after `podman run`, systemd may not have its bus yet (systemctl prints nothing): ask again.
+  for _ in $(seq 1 60); do
+    state=$(podman exec "$1" systemctl is-system-running --wait 2>/dev/null || true)
+    [ -n "$state" ] && break
+    sleep 0.5
+  done
   case "$state" in running|degraded) ;; *) echo "lab: $1 did not boot (systemd: $state)" >&2; return 1 ;; esac
 }
 

@@ -17,6 +17,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 import uuid
 
 import pytest
@@ -52,7 +53,11 @@ def node(tmp_path_factory):
     _run("podman", "run", "-d", "--name", name, "--hostname", name, "--network", "none", "--systemd", "always",
          IMAGE, "/sbin/init")
     try:
-        _run("podman", "exec", name, "systemctl", "is-system-running", "--wait", check=False)
+        # Just after `podman run`, systemd may not have its bus yet (systemctl prints nothing): ask again.
+        for _ in range(60):
+            if _run("podman", "exec", name, "systemctl", "is-system-running", "--wait", check=False).stdout.strip():
+                break
+            time.sleep(0.5)
         PIDS[name] = _run("podman", "container", "inspect", "--format", "{{.State.Pid}}", name).stdout.strip()
         yield name
     finally:
