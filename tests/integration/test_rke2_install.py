@@ -54,7 +54,7 @@ def node(tmp_path_factory):
          IMAGE, "/sbin/init")
     try:
         # Just after `podman run`, systemd may not have its bus yet (systemctl prints nothing): ask again.
-        for _ in range(60):
+        for _attempt in range(60):
             if _run("podman", "exec", name, "systemctl", "is-system-running", "--wait", check=False).stdout.strip():
                 break
             time.sleep(0.5)
