@@ -38,12 +38,12 @@ recap() {  # label -> per host: tasks run (ok + changed + failed), skipped, chan
 median() { printf '%s\n' "$@" | sort -n | awk '{v[NR]=$1} END {print v[int((NR + 1) / 2)]}'; }
 percent() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.0f", 100 * a / b}'; }
 
-firsts=() seconds=() ratios=() rows=() calibrations=()
+firsts=() seconds=() ratios=() rows=()
 for round in $(seq "$ROUNDS"); do
   fresh
-  calibration=$(median "$(run calibrate tests/benchmarks/calibrate.yml)" "$(run calibrate tests/benchmarks/calibrate.yml)" \
-    "$(run calibrate tests/benchmarks/calibrate.yml)")
-  calibrations+=("$calibration")
+  calibrations=()
+  for i in 1 2 3; do calibrations+=("$(run calibrate tests/benchmarks/calibrate.yml)"); done
+  calibration=$(median "${calibrations[@]}")
   first=$(run first site.yml)
   a=$(run second site.yml)
   b=$(run second site.yml)
