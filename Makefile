@@ -5,7 +5,7 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 HOST ?= mh-wrk-1
 
-.PHONY: setup lab lab-up lab-down lab-shell lab-status test lint sanity units pytest molecule apiserver-up apiserver-down build release bench clean
+.PHONY: setup lab lab-up lab-down lab-shell lab-status test lint sanity units compat pytest molecule lock apiserver-up apiserver-down build release bench clean
 
 setup:  ## install Debian packages, the pinned venv, podman fixes, the node image (idempotent)
 	@scripts/setup.sh
@@ -44,11 +44,17 @@ sanity: setup
 units: setup
 	@scripts/test.sh units
 
+compat: setup  ## the roles' local-host paths under the oldest and the newest ansible-core claimed
+	@scripts/test.sh compat
+
 pytest: setup
 	@scripts/test.sh pytest
 
 molecule: setup
 	@scripts/test.sh molecule
+
+lock: setup  ## re-resolve requirements.txt and tests/compat/*.txt from their .in files, with hashes (on purpose)
+	@scripts/lock.sh
 
 build release: setup  ## build the collection tarball into build/
 	@mkdir -p build && $(VENV)/bin/ansible-galaxy collection build --force --output-path build .

@@ -54,17 +54,38 @@ else
   echo "unchanged"
 fi
 
-step "Python virtualenv (.venv) from requirements.txt"
-stamp=.venv/.requirements.sha256
-want=$(sha256sum requirements.txt | cut -d' ' -f1)
-if [ ! -x .venv/bin/python ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-  [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
-  .venv/bin/pip install -q --upgrade pip
-  .venv/bin/pip install -q -r requirements.txt
+step "Python virtualenv (.venv) from the lock requirements.txt (every package, with hashes)"
+# Made anew whenever the lock changes, so the venv holds exactly what the lock says (nothing left from before).
+# --no-deps: the lock already lists every dependency; --require-hashes: nothing else can come in. -qq: errors only
+# (a machine whose pip.conf names index folders it lacks would print a line per package and folder).
+install_locked() {  # venv dir, python, lock file
+  local venv=$1 python=$2 lock=$3 stamp=$1/.lock.sha256 want
+  want=$(sha256sum "$lock" | cut -d' ' -f1)
+  if [ -x "$venv/bin/python" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then
+    echo "$venv: up to date ($lock)"
+    return 0
+  fi
+  rm -rf "$venv"
+  "$python" -m venv "$venv"
+  "$venv/bin/python" -m pip install -qq --disable-pip-version-check --require-hashes --no-deps -r "$lock"
+  "$venv/bin/python" -m pip check -q >/dev/null || { "$venv/bin/python" -m pip check >&2; return 1; }
   echo "$want" > "$stamp"
-  echo "installed"
+  echo "$venv: installed from $lock"
+}
+install_locked .venv "$PYTHON" requirements.txt
+
+step "compatibility venvs (.venv-compat/): the oldest and the newest ansible-core claimed, from their own locks"
+# tests/compat/: the compat stage of `make test` runs the roles' local-host paths under each. The newest ansible-core
+# needs Python 3.13: from PATH or pyenv. Without one, that lane of the stage fails and says so; set-up goes on.
+install_locked .venv-compat/oldest "$PYTHON" tests/compat/oldest.txt
+PY313=
+for py in python3.13 /root/.pyenv/versions/3.13*/bin/python3.13; do  # a pyenv shim on PATH may not run: try it
+  if "$py" -c 'import sys; assert sys.version_info[:2] == (3, 13)' 2>/dev/null; then PY313=$py; break; fi
+done
+if [ -n "$PY313" ]; then
+  install_locked .venv-compat/newest "$PY313" tests/compat/newest.txt
 else
-  echo "up to date"
+  echo "no Python 3.13 (PATH, pyenv): .venv-compat/newest not made, the compat stage's newest lane will fail"
 fi
 
 step "node image $IMAGE (debootstrap + podman import, cached; rebuilt when its recipe changes)"
