@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The test runner behind `make test`: every stage runs, each is timed, any failure fails the whole run.
-#   scripts/test.sh all|lint|sanity|units|pytest|molecule|lab
+#   scripts/test.sh all|lint|sanity|units|compat|pytest|molecule|lab
 # Sourced (tests/repo/test_runner.py does), it only defines the functions.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -86,6 +86,10 @@ pytests() {
   pytest -p no:cacheprovider -o junit_family=xunit2 --junitxml="$OUT/pytest.xml" --durations=10
 }
 
+compat_tests() {  # the roles' local-host paths under the oldest and the newest ansible-core claimed (tests/compat/)
+  pytest -p no:cacheprovider -o junit_family=xunit2 --junitxml="$OUT/pytest-compat.xml" tests/compat
+}
+
 lab_tests() {  # the 6-host lab over SSH (tests marked lab): check mode, converge, rollbacks, drift, write-ups
   # Its own kube-apiserver instance: the pytest stage runs one beside it (state directory and ports differ).
   MULTIHOMED_TEST_APISERVER_STATE=/run/multihomed-rke2/apiserver-lab MULTIHOMED_TEST_APISERVER_PORT=17543 \
@@ -106,6 +110,7 @@ main() {  # stage
     lint) run_stage lint lint ;;
     sanity) run_stage sanity sanity ;;
     units) run_stage units units ;;
+    compat) run_stage compat compat_tests ;;
     pytest) run_stage pytest pytests ;;
     molecule) run_stage molecule molecule_all ;;
     lab) run_stage lab lab_tests ;;
@@ -123,9 +128,10 @@ main() {  # stage
       run_stage lint lint
       run_stage sanity sanity
       run_stage units units
+      run_stage compat compat_tests
       join_background
       ;;
-    *) echo "usage: $0 all|lint|sanity|units|pytest|molecule|lab" >&2; exit 2 ;;
+    *) echo "usage: $0 all|lint|sanity|units|compat|pytest|molecule|lab" >&2; exit 2 ;;
   esac
   summary
 }
@@ -136,7 +142,7 @@ summary() {  # each stage's time, every pytest summary line of units, pytest and
   for line in "${SUMMARY[@]}"; do echo "$line"; done
   for name in "${RAN[@]}"; do
     f=$LOGS/$name.log
-    case "$name" in units|pytest|molecule|lab) ;; *) continue ;; esac
+    case "$name" in units|compat|pytest|molecule|lab) ;; *) continue ;; esac
     # ansible-test units runs pytest once per kind of test, molecule once per scenario: count every summary line
     while IFS= read -r line; do
       echo "$name: $line"
