@@ -57,10 +57,22 @@ def local_inventory(tmp_path):
 
 
 def events(pdd):
+    """The job's events, each with event_data: ansible-runner documents verbose events (a line printed outside any
+    task, such as a Python warning) and the stdout-only ones as having none."""
     directory = os.path.join(pdd, "artifacts", "1", "job_events")
     for name in sorted(os.listdir(directory)):
         with open(os.path.join(directory, name)) as f:
-            yield json.load(f)
+            event = json.load(f)
+        event.setdefault("event_data", {})
+        yield event
+
+
+def assert_no_warning_events(pdd):
+    """What AWX shows as the job's output carries no Python warning or Ansible deprecation (a warning printed before
+    the playbook starts arrives as a verbose event)."""
+    noisy = [e.get("stdout", "") for e in events(pdd)
+             if any(w in e.get("stdout", "") for w in ("Warning:", "DeprecationWarning", "[DEPRECATION WARNING]"))]
+    assert noisy == []
 
 
 def files_holding(root, needles):
@@ -86,6 +98,7 @@ def test_plan_job_template(tmp_path):
     assert (tmp_path / "plan" / "topology.svg").exists()
     # AWX's view of the job: the events, with the survey answer and the awx_* variables in env/extravars.
     assert any(e["event"] == "playbook_on_stats" for e in events(pdd))
+    assert_no_warning_events(pdd)
     extravars = json.load(open(os.path.join(pdd, "env", "extravars")))
     assert extravars["multihomed_plan_dir"] == str(tmp_path / "plan")
     assert extravars["awx_job_template_name"] == "multihomed.rke2: plan"
@@ -120,6 +133,7 @@ def test_rke2_job_template_token_only_in_config_yaml(tmp_path):
         configs.append(path)
     assert yaml.safe_load(configs[0].read_text())["agent-token"] == agent_token
     # The survey answers and tags reached the run: the config phase ran, the install phase did not.
+    assert_no_warning_events(pdd)
     tasks = {e["event_data"].get("task") for e in events(pdd)}
     assert "Write config.yaml, its drop-ins and the server manifests (only what changed)" in tasks
     assert not tasks & {"Install from the release URL", "Install from the controller's air-gap artifacts"}
