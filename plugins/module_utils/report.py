@@ -21,15 +21,29 @@ REPORT_VERSION = 2
 
 
 def _ambiguous_masters(problems, networks, hosts, plans):
+    """A default master that differs between hosts: one problem per host whose device is not the one most hosts
+    have (ties: the first name), naming the host, its device and the others' (a misspelt name on one host of 200 is
+    found at once)."""
     for name, n in networks.items():
         att = n.attachment
         if att and att.type in ("macvlan", "ipvlan") and not att.master_explicit:
-            devices = sorted(set(e["device"] for h in plan.members(n, hosts) for e in plans.get(h.name, [])
-                                 if e["network"] == name))
-            if len(devices) > 1:
-                problems.add(where(name), "attachment.master", "is ambiguous: the network's device differs between "
-                             f"hosts ({', '.join(devices)}) but a NetworkAttachmentDefinition has one master; rename "
-                             "the NICs or set attachment.master")
+            by_device = {}
+            for h in plan.members(n, hosts):
+                for e in plans.get(h.name, []):
+                    if e["network"] == name:
+                        by_device.setdefault(e["device"], []).append(h.name)
+            if len(by_device) < 2:
+                continue
+            common = sorted(by_device, key=lambda d: (-len(by_device[d]), d))[0]
+            holders = ", ".join(by_device[common])
+            for device, names in sorted(by_device.items()):
+                if device == common:
+                    continue
+                for host in names:
+                    problems.add(where(name, host), "attachment.master",
+                                 f"is ambiguous: this host's device for the network is {device}, on "
+                                 f"{holders} it is {common}, but a NetworkAttachmentDefinition has one master; "
+                                 "rename the NICs (multihomed_interfaces) or set attachment.master")
 
 
 def _capabilities(problems, networks):

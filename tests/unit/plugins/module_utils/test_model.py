@@ -205,7 +205,8 @@ HOST_ERRORS = [
      "network 'storage', host 'wrk-1': multihomed_interfaces.mac 'zz' is not a MAC address"),
     ("ambiguous master", [H("wrk-1", ["rke2_agents"], {"cluster": "172.16.40.47"}),
                           H("wrk-2", ["rke2_agents"], {"cluster": "172.16.40.48"}, {"storage": "eth2"})],
-     "network 'storage': attachment.master is ambiguous: the network's device differs between hosts (ens224, eth2)"),
+     "network 'storage', host 'wrk-2': attachment.master is ambiguous: this host's device for the network is eth2, on "
+     "wrk-1 it is ens224"),
 ]
 
 

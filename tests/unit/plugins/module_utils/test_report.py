@@ -112,7 +112,8 @@ def test_master_provenance():
                "attachment": {"type": "macvlan", "ipam": {"type": "dhcp"}}}
     hosts = [Host("s1", ["servers"], {"cluster": "198.18.40.11"}, {"lab": "eth3"}),
              Host("a1", ["agents"], {"cluster": "198.18.40.21"})]
-    with pytest.raises(ModelError, match=r"network 'lab': attachment.master is ambiguous: .*\(eth2, eth3\)"):
+    with pytest.raises(ModelError, match=r"network 'lab', host 's1': attachment.master is ambiguous: this host's "
+                       r"device for the network is eth3, on a1 it is eth2"):
         report.build(nets(lab=macvlan), hosts)
     explicit = {**macvlan, "attachment": {**macvlan["attachment"], "master": "eth2"}}
     assert load_networks(nets(lab=explicit))["lab"].attachment.master_explicit is True
