@@ -42,7 +42,7 @@ EXAMPLES = r"""
 
 RETURN = r"""
 _value:
-  description: C(network), C(device), C(target), C(what) per target.
+  description: C(network), C(device), C(target), C(what) per target, and C(mtu) where the plan sets the network's MTU.
   type: list
 """
 

@@ -3,15 +3,15 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """What the nic_plan module decides, as pure functions: the files a host's NIC plan needs (rendered by nic_config),
 what differs from the files on the host, other netplan files that also configure a planned device (taken over),
-the networks a change touches, what is live on the host against the plan, and the shell scripts that activate a
-change and roll it back. The module (plugins/modules/nic_plan.py) only reads, runs and writes.
+the networks a change touches, what is live on the host against the plan, and the shell script that activates a
+change (nic_rollback: the one that rolls it back; nic_verify: what the checks after it decide). The module
+(plugins/modules/nic_plan.py) only reads, runs and writes.
 """
 
 from __future__ import annotations
 
 import fnmatch
 import ipaddress
-import json
 import posixpath
 import shlex
 
@@ -28,8 +28,6 @@ HEADER = ("# Managed by multihomed.rke2 (node_network, module nic_plan): change 
 NETPLAN_DIRS = ("/lib/netplan", "/etc/netplan", "/run/netplan")
 NETPLAN_DEVICE_TYPES = ("ethernets", "vlans", "bridges", "bonds", "wifis", "tunnels", "vrfs")
 DISABLED_SUFFIX = ".multihomed-disabled"
-STATE_DIR = "/var/lib/multihomed-rke2/nic-plan"
-ROLLBACK_UNIT = "multihomed-nic-rollback"
 
 
 def _value(value):
@@ -205,29 +203,6 @@ def live(plan, links, routes):
     return {"networks": out, "default_routes": route_devs, "default_route_planned": default}
 
 
-def judge_pings(targets, results):
-    """Which silent targets fail the change: a silent gateway, or every peer of a network silent (then this host is
-    the one cut off). A single silent peer while others answer is that peer's problem: a warning here, so that one
-    broken host does not roll back the healthy ones. ``results``: one exit status per target, 0 = reply.
-    Returns (failures, warnings) as messages."""
-    failures, warnings, peers = [], [], {}
-    for t, r in zip(targets, results):
-        ok = str(r).strip() == "0"
-        text = f"network '{t['network']}' ({t['device']}) from {t['target']} ({t['what']})"
-        if t["what"] == "gateway":
-            if not ok:
-                failures.append(text)
-        else:
-            peers.setdefault(t["network"], []).append((ok, text))
-    for network, got in peers.items():
-        silent = [text for ok, text in got if not ok]
-        if silent and len(silent) == len(got):
-            failures += silent
-        else:
-            warnings += silent
-    return failures, warnings
-
-
 def _q(words):
     return " ".join(shlex.quote(str(w)) for w in words)
 
@@ -254,32 +229,3 @@ def apply_script(renames, backend, devices, nm_ids, reload_nm=False):
     return ("#!/bin/sh\n# multihomed.rke2 nic_plan: activate the new files (rollback is armed).\n"
             "cd \"$(dirname \"$0\")\"\n{\n  %s\n} > apply.log 2>&1\necho $? > apply.rc.tmp && mv apply.rc.tmp apply.rc\n"
             % body)
-
-
-def restore_script(manifest):
-    """The rollback: put back every file as it was (byte for byte, same mode), remove the ones the change created,
-    undo renames, delete links the change created, re-activate, and leave a report. Idempotent; serialised with the
-    module's confirmation by a lock."""
-    lines = ["#!/bin/sh", "# multihomed.rke2 nic_plan rollback (armed %s, timer %s s)" % (
-        manifest["armed_at"], manifest["timeout"]),
-        "D=%s" % shlex.quote(manifest["dir"]), "exec 9>\"$D/../lock\"", "flock 9",
-        "[ -d \"$D\" ] || exit 0", "REASON=${1:-timer}", "exec >>\"$D/rollback.log\" 2>&1"]
-    for f in manifest["files"]:
-        if f["existed"]:
-            lines.append("install -D -m %s -o root -g root \"$D/backup/%s\" %s" % (
-                "%04o" % f["mode"], f["backup"], shlex.quote(f["path"])))
-        else:
-            lines.append("rm -f %s" % shlex.quote(f["path"]))
-    for r in manifest["renames"]:
-        lines.append("ip link set dev %s down; ip link set dev %s name %s; ip link set dev %s up" % (
-            shlex.quote(r["to"]), shlex.quote(r["to"]), shlex.quote(r["from"]), shlex.quote(r["from"])))
-    for name in manifest["new_links"]:
-        lines.append("ip link del dev %s 2>/dev/null" % shlex.quote(name))
-    lines += activate_commands(manifest["backend"], manifest["devices"], manifest["restore_nm_ids"],
-                               manifest.get("reload_nm", False))
-    report = json.dumps({k: manifest[k] for k in ("host", "networks", "armed_at", "timeout", "change_id")}
-                        | {"files": [f["path"] for f in manifest["files"]]})
-    lines += ["printf '%%s' %s | sed \"s/}$/, \\\"reason\\\": \\\"$REASON\\\", \\\"at\\\": \\\"$(date -Is)\\\"}/\" "
-              "> \"$D/../rolled-back.json\"" % shlex.quote(report),
-              "rm -rf \"$D\"", "systemctl stop %s.timer 2>/dev/null" % ROLLBACK_UNIT, "exit 0"]
-    return "\n".join(lines) + "\n"

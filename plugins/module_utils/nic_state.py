@@ -146,19 +146,22 @@ def problems(plan, state, timeout):
 
 
 def ping_targets(plan, host, peers_seen):
-    """Per network: the gateway and every other host of the play on it (its address as that host saw it).
+    """Per network: the gateway and every other host of the play on it (its address as that host saw it), with the
+    network's ``mtu`` when the plan sets one.
 
     ``peers_seen`` maps each play host to its :func:`seen` mapping (``node_network_seen``), or None when it has
     none."""
     out = []
     for e in plan:
         dev = l3_device(e)
+        # A network whose MTU the plan sets is also checked with full-size packets (nic_verify.judge_mtu).
+        mtu = {"mtu": e["mtu"]} if e.get("mtu") else {}
         if e.get("gateway"):
-            out.append({"network": e["network"], "device": dev, "target": e["gateway"], "what": "gateway"})
+            out.append({"network": e["network"], "device": dev, "target": e["gateway"], "what": "gateway", **mtu})
         for peer, peer_seen in peers_seen.items():
             addr = ((peer_seen or {}).get(e["network"]) or {}).get("address") if peer != host else None
             if addr:
-                out.append({"network": e["network"], "device": dev, "target": addr, "what": f"host {peer}"})
+                out.append({"network": e["network"], "device": dev, "target": addr, "what": f"host {peer}", **mtu})
     return out
 
 

@@ -16,11 +16,14 @@ description:
     (C(netplan generate --root-dir) over the whole resulting /etc/netplan, C(nmcli --offline)), diffs it against
     the files on the host and reports what is live (addresses, MTU, default routes) against the plan.
   - With I(state=present) it writes only what changed (atomically), arms a rollback on the host (a transient
-    systemd timer that restores every file byte for byte and re-applies it after I(rollback_timeout) seconds), and
-    starts the activation detached from the session, so a change that cuts the controller off comes back by itself.
+    systemd timer that restores every file byte for byte and re-applies it after I(rollback_timeout) seconds, and
+    a boot unit that restores them before the network starts when the host boots with the change still pending),
+    and starts the activation detached from the session, so a change that cuts the controller off comes back by
+    itself, also across a reboot.
   - With I(state=confirmed), run over the normal connection after the change, it waits for the activation,
     verifies addresses, MTU, exactly one default route, and that the gateway and the peers in I(ping_targets)
-    answer; then it disarms the rollback. When verification fails it rolls back at once and fails naming the host,
+    answer (those with an C(mtu) also to full-size packets that must not be fragmented, the path MTU); then it
+    disarms the rollback. When verification fails it rolls back at once and fails naming the host,
     the networks and the files it restored.
   - With I(state=rolled_back) it makes sure a pending change is rolled back (now, if the timer has not done it yet)
     and reports what was restored.
@@ -75,10 +78,24 @@ options:
     type: int
     default: 2
   ping_targets:
-    description: C(confirmed) pings these (C(network), C(device), C(target), C(what)); the gateways, peers.
+    description:
+      - C(confirmed) pings these (C(network), C(device), C(target), C(what)); the gateways, peers.
+      - A target with C(mtu) (the network's planned MTU) is also pinged with packets of that size that must not be
+        fragmented; when every such target of a network is silent the change is rolled back, naming network, MTU
+        and targets.
     type: list
     elements: dict
     default: []
+  connection_address:
+    description:
+      - The address the controller connects through (C(ansible_host)). Preflight refuses a plan that moves it to
+        another address unless I(renumber); the result's C(connection) says where it is and where it goes.
+    type: str
+    default: ""
+  renumber:
+    description: Allow a plan that moves I(connection_address) (the role then reconnects on the new address).
+    type: bool
+    default: false
   change_id:
     description:
       - C(confirmed) and C(rolled_back) act on this change only (the C(change_id) its C(present) call returned).
@@ -146,7 +163,10 @@ options:
     type: path
     default: /var/lib/rancher/rke2
 notes:
-  - The rollback timer is transient (systemd-run), so a reboot inside the window boots with the new files.
+  - The rollback timer is transient (systemd-run); for a reboot inside the window the module installs and enables
+    C(multihomed-nic-rollback-boot.service) (ordered before network-pre.target, systemd-networkd and
+    NetworkManager), which restores a pending change at boot; confirmation removes the pending change, so the unit
+    then does nothing.
   - Activation for netplan is C(netplan generate), C(networkctl reload), C(networkctl reconfigure) of the planned
     devices (what C(netplan apply) does for networkd, without udev); for NetworkManager, C(nmcli connection reload)
     and C(nmcli connection up) of the changed profiles in order.
@@ -226,6 +246,17 @@ rollback:
   description: What a rollback restored (C(state=rolled_back), or a failed confirmation).
   type: dict
   returned: when a rollback ran
+restored:
+  description: Per network what is live after a rollback the module ran (C(networks) then holds the state at the
+    moment of the failure).
+  type: dict
+  returned: when the module rolled back
+connection:
+  description:
+    - Where I(connection_address) is on the host (C(network), C(device)), whether the plan moves it (C(moved)) and
+      to which C(new_address).
+  type: dict
+  returned: always
 """
 
 import glob
@@ -239,14 +270,16 @@ import time
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.multihomed.rke2.plugins.module_utils import nic_apply
+from ansible_collections.multihomed.rke2.plugins.module_utils import nic_rollback
 from ansible_collections.multihomed.rke2.plugins.module_utils import nic_state
+from ansible_collections.multihomed.rke2.plugins.module_utils import nic_verify
 from ansible_collections.multihomed.rke2.plugins.module_utils.checks import CollectionError
 from ansible_collections.multihomed.rke2.plugins.module_utils.host_files import atomic_write
 from ansible_collections.multihomed.rke2.plugins.module_utils.nic_config import check_plan
 
-PENDING = os.path.join(nic_apply.STATE_DIR, "pending")
-APPLIED = os.path.join(nic_apply.STATE_DIR, "applied.json")
-ROLLED_BACK = os.path.join(nic_apply.STATE_DIR, "rolled-back.json")
+PENDING = os.path.join(nic_rollback.STATE_DIR, "pending")
+APPLIED = os.path.join(nic_rollback.STATE_DIR, "applied.json")
+ROLLED_BACK = os.path.join(nic_rollback.STATE_DIR, "rolled-back.json")
 
 
 def run(args, **kw):
@@ -448,6 +481,8 @@ class NicPlan:
             kw["seen"] = s["seen"] if "seen" in s else seen_now(self.plan)["seen"]
         previous = self.previous_plan()
         pending = bool(s["changes"] or s["renames"])
+        kw.setdefault("connection", nic_verify.connection(s["live"]["networks"], self.p["connection_address"],
+                                                          self.p["renumber"], self.host))
         return dict(changed=pending, pending=pending, backend=s["backend"], files=files,
                     problems=problems, networks=s["live"]["networks"], default_routes=s["live"]["default_routes"],
                     networks_changed=nic_apply.networks_changed(self.plan, previous), renames=s["renames"],
@@ -458,6 +493,8 @@ class NicPlan:
         probed = probe()
         s = self.survey(probed, problems)
         res = self.result(s, problems, probe=probed)
+        if res["connection"]["problem"]:
+            problems.append(res["connection"]["problem"])
         for warning in s["warnings"]:
             self.m.warn(warning)
         if self.m.check_mode or not res["changed"]:
@@ -501,18 +538,26 @@ class NicPlan:
         return state["seen"]
 
     def arm(self, s, res):
-        """Back up every file the change touches, write the scripts, start the rollback timer."""
-        os.makedirs(nic_apply.STATE_DIR, mode=0o700, exist_ok=True)
-        os.makedirs(os.path.join(PENDING, "backup"), mode=0o700)
+        """Back up every file the change touches, write the scripts, start the rollback timer. Everything is made in
+        ``pending.new`` and renamed to ``pending`` at once: a host that goes down halfway through never has a pending
+        change without its restore script (the boot unit would not run, and the next change would be refused)."""
+        os.makedirs(nic_rollback.STATE_DIR, mode=0o700, exist_ok=True)
+        staging = PENDING + ".new"
+        shutil.rmtree(staging, ignore_errors=True)
+        os.makedirs(os.path.join(staging, "backup"), mode=0o700)
         if os.path.exists(ROLLED_BACK):
             os.unlink(ROLLED_BACK)
-        files = []
+        files, new_dirs = [], []
         for i, c in enumerate(s["changes"]):
             before = read(c["path"])
             if before is not None:
-                shutil.copy2(c["path"], os.path.join(PENDING, "backup", str(i)))
+                shutil.copy2(c["path"], os.path.join(staging, "backup", str(i)))
             files.append({"path": c["path"], "existed": before is not None, "mode": before[1] if before else 0,
                           "backup": str(i)})
+            parent = os.path.dirname(c["path"])
+            while parent not in ("/", "") and not os.path.isdir(parent) and parent not in new_dirs:
+                new_dirs.append(parent)
+                parent = os.path.dirname(parent)
         backend, plan = s["backend"], self.plan
         devices = sorted(set(nic_apply.planned_devices(plan)) | set(self.previous_devices()))
         nm_new = [p["id"] for p in nic_apply.nm_profiles(plan, s["opts"])
@@ -521,23 +566,38 @@ class NicPlan:
         restore_ids = [os.path.basename(f["path"])[:-len(".nmconnection")] for f in files
                        if f["existed"] and f["path"].endswith(".nmconnection")]
         manifest = {"host": self.host, "dir": PENDING, "backend": backend, "files": files, "renames": s["renames"],
+                    "new_dirs": sorted(new_dirs, key=lambda d: -d.count("/")),
                     "new_links": [d for d in nic_apply.planned_devices(plan) if d not in s["links"]],
                     "devices": devices, "restore_nm_ids": restore_ids, "networks": res["networks_changed"],
                     "armed_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "timeout": self.p["rollback_timeout"],
                     "change_id": "%x-%d" % (int(time.time() * 1000), os.getpid()),
                     "reload_nm": s["opts"]["nm_conf_path"] in {c["path"] for c in s["changes"]}}
-        atomic_write(os.path.join(PENDING, "manifest.json"), json.dumps(manifest, indent=1), 0o600)
-        atomic_write(os.path.join(PENDING, "restore.sh"), nic_apply.restore_script(manifest), 0o700)
-        atomic_write(os.path.join(PENDING, "apply.sh"),
+        atomic_write(os.path.join(staging, "manifest.json"), json.dumps(manifest, indent=1), 0o600)
+        atomic_write(os.path.join(staging, "restore.sh"), nic_rollback.restore_script(manifest), 0o700)
+        atomic_write(os.path.join(staging, "apply.sh"),
                      nic_apply.apply_script(s["renames"], backend, devices, nm_new, manifest["reload_nm"]), 0o700)
-        run(["systemctl", "reset-failed", nic_apply.ROLLBACK_UNIT + ".service"])
-        rc, _out, err = run(["systemd-run", "--quiet", "--unit", nic_apply.ROLLBACK_UNIT,
+        self.install_boot_unit(res)
+        os.rename(staging, PENDING)
+        run(["systemctl", "reset-failed", nic_rollback.ROLLBACK_UNIT + ".service"])
+        rc, _out, err = run(["systemd-run", "--quiet", "--unit", nic_rollback.ROLLBACK_UNIT,
                              "--on-active=%d" % self.p["rollback_timeout"], "--timer-property=AccuracySec=1s",
                              "/bin/sh", os.path.join(PENDING, "restore.sh"), "timer"])
         if rc != 0:
             shutil.rmtree(PENDING, ignore_errors=True)
             self.fail("cannot arm the rollback timer (nothing was changed): " + err.strip(), **res)
         res["change_id"] = manifest["change_id"]
+
+    def install_boot_unit(self, res):
+        """The unit that rolls back at boot a change still pending (nic_rollback): written and enabled once, before
+        anything of the change is written; a failure leaves nothing armed."""
+        unit = nic_rollback.boot_unit()
+        if (read(nic_rollback.BOOT_UNIT_PATH) or ("", 0))[0] != unit:
+            atomic_write(nic_rollback.BOOT_UNIT_PATH, unit, 0o644)
+            run(["systemctl", "daemon-reload"])
+        rc, _out, err = run(["systemctl", "enable", "--quiet", nic_rollback.BOOT_UNIT + ".service"])
+        if rc != 0:
+            shutil.rmtree(PENDING + ".new", ignore_errors=True)
+            self.fail("cannot enable the boot-time rollback unit (nothing was changed): " + err.strip(), **res)
 
     def previous_plan(self):
         """The last confirmed plan (None when there is none)."""
@@ -555,7 +615,12 @@ class NicPlan:
                 atomic_write(c["path"], c["after"], c["mode"])
 
     def rollback(self, why, res):
+        # What the host had at the moment of the failure (the result's networks), then what the rollback left.
+        links, routes = ip_state()[:2]
+        at_failure = nic_apply.live(self.plan, links, routes)
+        res.update(networks=at_failure["networks"], default_routes=at_failure["default_routes"])
         rc, out, err = run(["/bin/sh", os.path.join(PENDING, "restore.sh"), "verify"])
+        res["restored"] = nic_apply.live(self.plan, *ip_state()[:2])["networks"]
         report = self.report()
         nets = ", ".join(f"'{n}'" for n in report.get("networks") or res.get("networks_changed") or []) or "none"
         files = ", ".join(report.get("files") or []) or "none"
@@ -577,14 +642,14 @@ class NicPlan:
             manifest = json.loads(read(os.path.join(PENDING, "manifest.json"))[0])
             res["networks_changed"] = manifest["networks"]
             seen = self.verify_local(res)
-            silent = self.ping()
-            if silent:
-                self.rollback("no reply on " + "; ".join(silent), res)
+            failures = self.ping()
+            if failures:
+                self.rollback("; ".join(failures), res)
             self.disarm()
             res.update(changed=True, seen=seen, networks=nic_apply.live(self.plan, *ip_state()[:2])["networks"])
             self.m.exit_json(**res)
         state = seen_now(self.plan)
-        bad = nic_state.problems(self.plan, state, 0) + ["no reply on " + t for t in self.ping()]
+        bad = nic_state.problems(self.plan, state, 0) + self.ping()
         if bad:
             self.fail("; ".join(bad), **res)
         self.m.exit_json(**res)
@@ -600,33 +665,41 @@ class NicPlan:
                 f"{', '.join(report.get('files') or []) or 'nothing'}")
 
     def ping(self):
-        """Ping every target (3 tries); returns the failures (see nic_apply.judge_pings), warns about the rest."""
+        """Ping every target (3 tries), then, where the target has an ``mtu`` and answered, with full-size packets
+        that must not be fragmented. Returns the failures as messages (nic_verify.judge_pings, judge_mtu) and warns
+        about the rest."""
         targets = self.p["ping_targets"]
-        results = []
-        for t in targets:
-            ok = "1"
-            for attempt in range(3):
-                # Routed as the host routes it (no -I: binding to the device would hide a wrong prefix), and the
-                # route must leave through the network's device.
-                route = json.loads(run(["ip", "-j", "route", "get", t["target"]])[1] or "[{}]")
-                if (route or [{}])[0].get("dev") == t["device"] and run(
-                        ["ping", "-n", "-q", "-c", "1", "-W", str(self.p["ping_timeout"]), t["target"]])[0] == 0:
-                    ok = "0"
-                    break
-                time.sleep(1 if attempt < 2 else 0)
-            results.append(ok)
-        failures, warnings = nic_apply.judge_pings(targets, results)
+        results = [self.ping_one(t) for t in targets]
+        failures, warnings = nic_verify.judge_pings(targets, results)
+        failures = ["no reply on " + f for f in failures]
+        sized = [t for t, r in zip(targets, results) if r == "0" and nic_verify.mtu_payload(t["target"], t.get("mtu"))]
+        mtu_failures, mtu_warnings = nic_verify.judge_mtu(sized, [self.ping_one(t, full_size=True) for t in sized])
         for warning in warnings:
             self.m.warn(f"host '{self.host}': no reply on {warning} (other peers answer: that peer's problem)")
-        return failures
+        for warning in mtu_warnings:
+            self.m.warn(f"host '{self.host}': {warning}")
+        return failures + mtu_failures
+
+    def ping_one(self, t, full_size=False):
+        """``0`` when ``t`` answers (3 tries), routed as the host routes it and leaving through the network's device;
+        with ``full_size``, packets of the target's MTU that must not be fragmented (``-M do``)."""
+        size = ["-M", "do", "-s", str(nic_verify.mtu_payload(t["target"], t["mtu"]))] if full_size else []
+        for attempt in range(3):
+            # No -I: binding to the device would hide a wrong prefix; the route must leave through the device.
+            route = json.loads(run(["ip", "-j", "route", "get", t["target"]])[1] or "[{}]")
+            if (route or [{}])[0].get("dev") == t["device"] and run(
+                    ["ping", "-n", "-q", "-c", "1", "-W", str(self.p["ping_timeout"])] + size + [t["target"]])[0] == 0:
+                return "0"
+            time.sleep(1 if attempt < 2 else 0)
+        return "1"
 
     def disarm(self):
         import fcntl  # pylint: disable=import-outside-toplevel
-        with open(os.path.join(nic_apply.STATE_DIR, "lock"), "w", encoding="utf-8") as lock:
+        with open(os.path.join(nic_rollback.STATE_DIR, "lock"), "w", encoding="utf-8") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             if not os.path.isdir(PENDING):
                 self.fail("the rollback ran while the change was being confirmed")
-            run(["systemctl", "stop", nic_apply.ROLLBACK_UNIT + ".timer"])
+            run(["systemctl", "stop", nic_rollback.ROLLBACK_UNIT + ".timer"])
             atomic_write(APPLIED, json.dumps(self.plan, indent=1, sort_keys=True), 0o600)
             shutil.rmtree(PENDING)
 
@@ -666,6 +739,7 @@ def main():
         verify_timeout=dict(type="int", default=30), ping_timeout=dict(type="int", default=2),
         ping_targets=dict(type="list", elements="dict", default=[]),
         change_id=dict(type="str"), reason=dict(type="str"), expect_pending=dict(type="bool", default=False),
+        connection_address=dict(type="str", default=""), renumber=dict(type="bool", default=False),
         netplan_file=dict(type="path", default="/etc/netplan/60-multihomed.yaml"),
         netplan_renderer=dict(type="str", default="networkd"),
         networkd_dir=dict(type="path", default="/etc/systemd/network"),

@@ -202,6 +202,192 @@ def test_corrected_rerun_converges(lab):
         assert json.loads(console(host, "ip -j link show ens224"))[0]["mtu"] == 1500, host
 
 
+def lab_inventory(tmp_path, name, host_vars=None, networks=None):
+    """A copy of inventories/lab edited as a user edits theirs: host_vars merged per host ({host: {var: value}}),
+    networks merged per network ({network: {key: value}})."""
+    import shutil  # pylint: disable=import-outside-toplevel
+    import yaml  # pylint: disable=import-outside-toplevel
+    inv = tmp_path / name
+    shutil.copytree(os.path.join(ROOT, "inventories", "lab"), inv)
+    for host, values in (host_vars or {}).items():
+        path = inv / "host_vars" / f"{host}.yml"
+        data = yaml.safe_load(path.read_text()) if path.exists() else {}
+        for key, value in values.items():
+            data[key] = dict(data.get(key) or {}, **value) if isinstance(value, dict) else value
+        path.write_text(yaml.safe_dump(data))
+    if networks:
+        path = inv / "group_vars" / "all" / "networks.yml"
+        data = yaml.safe_load(path.read_text())
+        for net, values in networks.items():
+            data["multihomed_networks"][net].update(values)
+        path.write_text(yaml.safe_dump(data))
+    return str(inv)
+
+
+def messages(out, host):
+    return " ".join(r.get("msg", "") for p in out["plays"] for t in p["tasks"]
+                    for h, r in t["hosts"].items() if h == host and (r.get("failed") or r.get("unreachable")))
+
+
+def ssh(host, command, check=True):
+    return sh("ssh", "-F", "/run/multihomed-rke2/lab/ssh/config", "-o", "BatchMode=yes", "-o", "ConnectTimeout=5",
+              host, command, check=check)
+
+
+def pending(host):
+    return console(host, "test -d /var/lib/multihomed-rke2/nic-plan/pending && echo armed || true").strip() == "armed"
+
+
+def test_moving_the_ansible_host_address_is_refused_before_any_change(lab, tmp_path):
+    """Issue 24: a readdress in host_vars while ansible_host names the old address (the renumbering done in the
+    wrong order), through playbooks/network.yml: refused in preflight, naming host, network and ansible_host."""
+    before = {h: snapshot(h) for h in SERVERS + AGENTS}
+    inv = lab_inventory(tmp_path, "readdress", host_vars={"mh-cpl-1": {"multihomed_addresses": {"cluster": "198.18.40.111"}}})
+    rc, out, err = playbook("playbooks/network.yml", inventory=inv)
+    assert rc != 0
+    text = " ".join(failures(out))
+    assert "host 'mh-cpl-1', network 'cluster': the plan moves 198.18.40.11, the address Ansible connects through " \
+           "(ansible_host), to 198.18.40.111" in text, text
+    assert "nothing was changed on any host" in text
+    assert {h: snapshot(h) for h in SERVERS + AGENTS} == before
+
+
+def test_renumbering_the_ansible_host_address_the_documented_way(lab, tmp_path):
+    """docs/howto.md "Renumber the network Ansible connects through": new address in host_vars, ansible_host left,
+    -e node_network_renumber=true: reconnected and confirmed on the new address; then ansible_host moved too (host key
+    recorded under it): changed=0; and back the same way."""
+    host, old, new = "mh-cpl-3", "198.18.40.13", "198.18.40.113"
+    step1 = lab_inventory(tmp_path, "renumber", host_vars={host: {"multihomed_addresses": {"cluster": new}}})
+    rc, out, err = playbook("playbooks/network.yml", "-e", "node_network_renumber=true", inventory=step1)
+    assert rc == 0, "\n".join(failures(out)) + err[-2000:]
+    said = [r.get("msg", "") for p in out["plays"] for t in p["tasks"] for h, r in t["hosts"].items()
+            if h == host and t["task"]["name"].endswith("say where the host is now")]
+    assert said and f"now answers on {new}" in said[0], said
+    assert not pending(host)
+    assert console(host, "ip -br -4 addr show ens192").split()[2] == f"{new}/24"
+    # step 4: ansible_host moved too, the host key recorded under the new address
+    key = next(line.split(None, 1)[1] for line in open("/run/multihomed-rke2/lab/ssh/known_hosts")
+               if line.startswith(old + " "))
+    with open("/run/multihomed-rke2/lab/ssh/known_hosts", "a") as f:
+        f.write(f"{new} {key}")
+    step4 = lab_inventory(tmp_path, "renumbered", host_vars={host: {"multihomed_addresses": {"cluster": new}}})
+    hosts = open(os.path.join(step4, "hosts.yml")).read().replace(f"ansible_host: {old}}}", f"ansible_host: {new}}}")
+    open(os.path.join(step4, "hosts.yml"), "w").write(hosts)
+    rc, out, err = playbook("playbooks/network.yml", inventory=step4)
+    assert rc == 0 and out["stats"][host]["changed"] == 0, "\n".join(failures(out)) + err[-2000:]
+    # and back: the model's address again, ansible_host still the new one, renumbering
+    back = lab_inventory(tmp_path, "back")
+    hosts = open(os.path.join(back, "hosts.yml")).read().replace(f"ansible_host: {old}}}", f"ansible_host: {new}}}")
+    open(os.path.join(back, "hosts.yml"), "w").write(hosts)
+    rc, out, err = playbook("playbooks/network.yml", "-e", "node_network_renumber=true", inventory=back)
+    assert rc == 0, "\n".join(failures(out)) + err[-2000:]
+    assert console(host, "ip -br -4 addr show ens192").split()[2] == f"{old}/24"
+    assert converge()["stats"][host]["changed"] == 0
+
+
+def global_only(snap):
+    files, addrs = snap
+    return files, [(name, mtu, tuple(a for a in got if not a.startswith("fe80:"))) for name, mtu, got in addrs]
+
+
+def test_power_cycled_inside_the_window_boots_with_its_previous_files(lab, tmp_path):
+    """The renumbering run, and the VM power-cycled (podman restart) while its change is live and unconfirmed: the
+    host restores its previous files before its network starts (multihomed-nic-rollback-boot.service), answers SSH
+    on its old address, and the run fails naming host, network, the boot and the files restored."""
+    host = "mh-cpl-2"
+    before = snapshot(host)
+    inv = lab_inventory(tmp_path, "cycle", host_vars={host: {"multihomed_addresses": {"cluster": "198.18.40.112"}}})
+    proc = subprocess.Popen([f"{ROOT}/.venv/bin/ansible-playbook", "-i", inv, "-l", host, "playbooks/network.yml",
+                             "-e", "node_network_renumber=true", "-e", "node_network_reconnect_timeout=10"],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env=dict(os.environ, ANSIBLE_CONFIG=f"{ROOT}/ansible.cfg",
+                                     ANSIBLE_STDOUT_CALLBACK="ansible.builtin.json"))
+    # The change is live (activation done, apply.rc written) and not confirmed: power cycle.
+    live = sh("podman", "exec", host, "timeout", "90", "sh", "-c",
+              "until test -f /var/lib/multihomed-rke2/nic-plan/pending/apply.rc; do sleep 0.05; done", check=False)
+    assert live.returncode == 0, "the change never went live"
+    sh("podman", "restart", "--time", "5", host)
+    stdout, stderr = proc.communicate(timeout=300)
+    out = json.loads(stdout[stdout.index("{"):])
+    assert proc.returncode != 0
+    msg = messages(out, host)
+    assert f"host '{host}': networks 'cluster'" in msg and "(boot," in msg, msg
+    assert "/etc/netplan/60-multihomed.yaml" in msg, msg
+    assert out["stats"][host]["failures"] == 1, out["stats"]
+    report = json.loads(console(host, "cat /var/lib/multihomed-rke2/nic-plan/rolled-back.json"))
+    assert report["reason"] == "boot" and report["networks"] == ["cluster"]
+    # files byte for byte, addresses the same (the restart gave the NIC a new MAC, so a new IPv6 link-local address)
+    assert global_only(snapshot(host)) == global_only(before)
+    assert ssh(host, "ip -br -4 addr show ens192").stdout.split()[2] == "198.18.40.12/24"
+    assert converge()["stats"][host]["changed"] == 0
+
+
+def test_jumbo_frames_the_segment_drops_are_rolled_back_a_smaller_mtu_converges(lab, tmp_path):
+    """storage mtu 9000 on segments that carry 1500 (the podman bridges): a default-size ping passes, full-size
+    unfragmented packets do not: every agent rolls back, named; mtu 1400 converges; the model's 1500 again, changed=0
+    on the run after."""
+    before = {h: snapshot(h) for h in AGENTS}
+    rc, out, err = playbook("playbooks/network.yml", inventory=lab_inventory(tmp_path, "jumbo", networks={
+        "storage": {"mtu": 9000}}))
+    assert rc != 0
+    for host in AGENTS:
+        msg = messages(out, host)
+        assert f"host '{host}': networks 'storage'" in msg and "MTU 9000 is not carried" in msg, msg
+        assert "rolled back" in msg and not pending(host)
+    assert {h: snapshot(h) for h in AGENTS} == before
+    rc, out, err = playbook("playbooks/network.yml", inventory=lab_inventory(tmp_path, "small", networks={
+        "storage": {"mtu": 1400}}))
+    assert rc == 0, "\n".join(failures(out)) + err[-2000:]
+    assert all(json.loads(console(h, "ip -j link show ens224"))[0]["mtu"] == 1400 for h in AGENTS)
+    converge()
+    assert {h: s["changed"] for h, s in converge()["stats"].items() if h in AGENTS} == dict.fromkeys(AGENTS, 0)
+
+
+def host_port(host, device):
+    """The host-side veth of a lab host's NIC (its switch port): the link whose ifindex the NIC's iflink names."""
+    index = int(console(host, f"cat /sys/class/net/{device}/iflink").strip())
+    (port,) = [link["ifname"] for link in json.loads(sh("ip", "-j", "link", "show").stdout) if link["ifindex"] == index]
+    return port
+
+
+def test_one_host_failing_verification_does_not_undo_the_others(lab, tmp_path):
+    """mh-wrk-3's storage port is down (a pulled cable) while a good change (storage mtu 1400) goes to every agent:
+    mh-wrk-3 fails verification and rolls back, named; mh-wrk-1 and mh-wrk-2 are confirmed and keep theirs (also
+    after the rollback timer would have fired); the recap says exactly that."""
+    port = host_port("mh-wrk-3", "ens224")
+    before = snapshot("mh-wrk-3")
+    sh("ip", "link", "set", "dev", port, "down")
+    try:
+        rc, out, err = playbook("playbooks/network.yml", inventory=lab_inventory(tmp_path, "one", networks={
+            "storage": {"mtu": 1400}}))
+    finally:
+        sh("ip", "link", "set", "dev", port, "up")
+    assert rc != 0
+    msg = messages(out, "mh-wrk-3")
+    assert "host 'mh-wrk-3': networks 'storage'" in msg and "rolled back" in msg, msg
+    assert out["stats"]["mh-wrk-3"]["failures"] == 1
+    for host in ("mh-wrk-1", "mh-wrk-2"):
+        assert out["stats"][host]["failures"] == 0 and out["stats"][host]["changed"] > 0, out["stats"]
+        assert messages(out, host) == ""
+    for host in ("mh-wrk-1", "mh-wrk-2"):  # confirmed: nothing pending, no rollback timer left to fire
+        assert not pending(host) and json.loads(console(host, "ip -j link show ens224"))[0]["mtu"] == 1400, host
+        assert sh("podman", "exec", host, "systemctl", "is-active", "multihomed-nic-rollback.timer",
+                  check=False).stdout.strip() != "active", host
+    assert snapshot("mh-wrk-3") == before and not pending("mh-wrk-3")
+    converge()
+
+
+def test_a_misspelt_device_names_the_host(lab, tmp_path):
+    before = {h: snapshot(h) for h in AGENTS}
+    rc, out, err = playbook("playbooks/network.yml", inventory=lab_inventory(tmp_path, "typo", host_vars={
+        "mh-wrk-3": {"multihomed_interfaces": {"storage": "ens2244"}}}))
+    assert rc != 0
+    text = " ".join(failures(out))
+    assert "network 'storage', host 'mh-wrk-3': attachment.master is ambiguous: this host's device for the network " \
+           "is ens2244, on mh-wrk-1, mh-wrk-2 it is ens224" in text, text
+    assert {h: snapshot(h) for h in AGENTS} == before
+
+
 def test_drift_names_a_hand_changed_address_and_a_nad(lab, cluster, tmp_path):
     """playbooks/drift.yml on the lab (config.yaml checks off: RKE2 is not installed in the lab)."""
     kc = {"multihomed_kubeconfig": cluster.kubeconfig}

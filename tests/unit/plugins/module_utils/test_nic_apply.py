@@ -87,21 +87,6 @@ def test_owned_stale_candidates(path, ours):
     assert nic_apply.owned(path, OPTS) is ours
 
 
-def T(network, what, target="198.18.50.22"):
-    return {"network": network, "device": "ens224", "target": target, "what": what}
-
-
-@pytest.mark.parametrize("targets, results, failures, warnings", [
-    ([T("cluster", "gateway")], ["1"], 1, 0),                                    # a silent gateway fails
-    ([T("storage", "host a"), T("storage", "host b")], ["0", "1"], 0, 1),       # one silent peer: its problem
-    ([T("storage", "host a"), T("storage", "host b")], ["1", "1"], 2, 0),       # all silent: this host is cut off
-    ([T("cluster", "gateway"), T("storage", "host a")], ["0", "0"], 0, 0),
-])
-def test_judge_pings(targets, results, failures, warnings):
-    got = nic_apply.judge_pings(targets, results)
-    assert (len(got[0]), len(got[1])) == (failures, warnings)
-
-
 def test_networks_changed_against_the_last_confirmed_plan():
     assert nic_apply.networks_changed(PLAN, None) == ["cluster", "services"]
     assert nic_apply.networks_changed(PLAN, PLAN) == []
@@ -122,18 +107,3 @@ def test_live_against_the_plan():
     assert got["networks"]["services"]["missing"] == [] and got["networks"]["services"]["planned"] == []
     assert got["networks"]["cluster"]["default_route_ok"] is True
     assert nic_apply.live(PLAN, links, [])["networks"]["cluster"]["default_route_ok"] is False
-
-
-def test_restore_script_puts_back_what_existed_and_removes_what_was_created():
-    manifest = {"host": "h", "dir": "/var/lib/multihomed-rke2/nic-plan/pending", "backend": "netplan",
-                "files": [{"path": "/etc/netplan/60-multihomed.yaml", "existed": True, "mode": 0o600, "backup": "0"},
-                          {"path": "/etc/systemd/network/60-multihomed-mh-services.netdev", "existed": False,
-                           "mode": 0, "backup": "1"}],
-                "renames": [{"from": "eth5", "to": "ens224"}], "new_links": ["mh-services"], "devices": ["ens192"],
-                "restore_nm_ids": [], "networks": ["cluster"], "armed_at": "t", "timeout": 60, "change_id": "c"}
-    script = nic_apply.restore_script(manifest)
-    assert 'install -D -m 0600 -o root -g root "$D/backup/0" /etc/netplan/60-multihomed.yaml' in script
-    assert "rm -f /etc/systemd/network/60-multihomed-mh-services.netdev" in script
-    assert "ip link set dev ens224 name eth5" in script and "ip link del dev mh-services" in script
-    assert script.index("flock 9") < script.index("install -D") < script.index("netplan generate")
-    assert '"change_id": "c"' in script

@@ -96,6 +96,9 @@ def test_ping_targets_and_silent():
         {"network": "cluster", "device": "ens192", "target": "198.18.40.1", "what": "gateway"},
         {"network": "cluster", "device": "ens192", "target": "198.18.40.22", "what": "host h2"}]
     assert nic_state.silent(targets, ["0", "1"]) == ["network 'cluster' (ens192) from 198.18.40.22 (host h2)"]
+    # a planned MTU goes with every target of its network (the path MTU check)
+    jumbo = nic_state.ping_targets([E("cluster", "ens192", gateway="198.18.40.1", mtu=9000)], "h1", peers)
+    assert [t["mtu"] for t in jumbo] == [9000, 9000]
 
 
 # IPv6 and dual-stack (issue 14): ``ip -j`` shapes of iproute2 6.1 (Debian 12); link-local addresses never count.
