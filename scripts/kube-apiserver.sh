@@ -62,7 +62,7 @@ start() {
   openssl rsa -in sa.key -pubout -out sa.pub >/dev/null 2>&1
   head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' > token
   chmod 0600 token
-  echo "$(cat token),admin,admin,system:masters" > tokens.csv
+  (umask 077 && echo "$(cat token),admin,admin,system:masters" > tokens.csv)
   setsid etcd --name mh --data-dir "$STATE/etcd" \
     --listen-client-urls "http://127.0.0.1:$ETCD_PORT" --advertise-client-urls "http://127.0.0.1:$ETCD_PORT" \
     --listen-peer-urls "http://127.0.0.1:$((ETCD_PORT + 1))" --initial-advertise-peer-urls "http://127.0.0.1:$((ETCD_PORT + 1))" \

@@ -207,7 +207,7 @@ def load_ipam(problems, network, ipam):
     allowed = IPAM_FIELDS[itype] + (IPAM_FIELDS6.get(itype, ()) if network.dual_stack else ())
     unknown = sorted(set(ipam) - set(allowed))
     if unknown:
-        problems.add(where(name), field_, f"has unknown field(s) {', '.join(unknown)} for type {itype} "
+        problems.add(where(name), field_, f"has {checks.unknown_fields(unknown, allowed)} for type {itype} "
                      f"(allowed: {', '.join(allowed)})")
     _family_rules(problems, network, itype, ipam)
     out = {}
@@ -256,7 +256,7 @@ def load_attachment(problems, network, att):
         return None
     unknown = sorted(set(att) - set(ATTACHMENT_FIELDS))
     if unknown:
-        problems.add(where(name), "attachment", f"has unknown field(s) {', '.join(unknown)} "
+        problems.add(where(name), "attachment", f"has {checks.unknown_fields(unknown, ATTACHMENT_FIELDS)} "
                      f"(allowed: {', '.join(ATTACHMENT_FIELDS)})")
     nad_name = att.get("name", name)
     if not checks.is_dns1123_label(nad_name):

@@ -12,6 +12,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import difflib
 import re
 
 try:
@@ -45,7 +46,12 @@ MTU_MIN, MTU_MAX = 576, 9216
 
 DNS1123_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 DNS1123_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
-IFNAME = re.compile(r"^[^\s/:]{1,15}$")
+# Linux interface names (the kernel's dev_valid_name: 1-15 characters, no '/', ':' or whitespace, not '.' or '..'),
+# narrowed to what survives every place the collection writes one: file names, NetworkManager keyfiles, netplan match
+# and flannel's --iface-regex (no glob or regex characters). \Z: '$' would match before a trailing newline.
+IFNAME = re.compile(r"^(?!\.{1,2}\Z)[A-Za-z0-9_.-]{1,15}\Z")
+# Network names name files (NetworkManager profiles, networkd drop-ins), devices (shims) and keyfile sections.
+NETWORK_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}\Z")
 MAC = re.compile(r"^([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}$")
 
 
@@ -122,8 +128,32 @@ def mtu_problem(value):
 
 
 def one_of(value, allowed):
-    """None when value is one of allowed, else the message (without the field)."""
-    return None if value in allowed else f"{value!r} is not one of {', '.join(allowed)}"
+    """None when value is one of allowed, else the message (without the field), with a "did you mean"."""
+    return None if value in allowed else f"{value!r} is not one of {', '.join(allowed)}{did_you_mean(value, allowed)}"
+
+
+def _closest(value, known):
+    close = difflib.get_close_matches(str(value), [str(k) for k in known], n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def did_you_mean(value, known):
+    """``; did you mean 'x'?`` for the closest of ``known`` to a misspelt ``value`` (empty when none is close)."""
+    close = _closest(value, known)
+    return f"; did you mean {close!r}?" if close else ""
+
+
+def unknown_fields(unknown, known):
+    """``unknown field(s) a (did you mean 'b'?), c``: a suggestion for each close to a known field."""
+    parts = []
+    for u in unknown:
+        close = _closest(u, known)
+        parts.append(f"{u} (did you mean {close!r}?)" if close else str(u))
+    return "unknown field(s) " + ", ".join(parts)
+
+
+def is_network_name(value):
+    return isinstance(value, str) and bool(NETWORK_NAME.match(value))
 
 
 def ip(value):

@@ -131,7 +131,8 @@ class Host:
 def _load_network(problems, name, spec):
     unknown = sorted(set(spec) - set(NETWORK_FIELDS))
     if unknown:
-        problems.add(where(name), None, f"unknown field(s) {', '.join(unknown)} (allowed: {', '.join(NETWORK_FIELDS)})")
+        problems.add(where(name), None, f"{checks.unknown_fields(unknown, NETWORK_FIELDS)} (allowed: "
+                     f"{', '.join(NETWORK_FIELDS)})")
     net = checks.net(spec.get("cidr")) if spec.get("cidr") is not None else None
     if spec.get("cidr") is None:
         problems.add(where(name), "cidr", "is required (e.g. 172.16.40.0/24)")
@@ -305,6 +306,10 @@ def load_networks(raw, problems=None):
     problems = Problems() if own else problems
     networks = {}
     for name, spec in raw.items():
+        if not checks.is_network_name(name):
+            problems.add(f"network {name!r}", None, "the name must be 1-63 letters, digits, '-' or '_', starting with "
+                         "a letter or digit (it names files, NetworkManager profiles and devices on the hosts)")
+            continue
         if not isinstance(spec, dict):
             problems.add(where(name), None, "definition must be a mapping")
             continue

@@ -113,9 +113,12 @@ def validate(raw_networks, hosts):
         problems.raise_if_any()
     used = {}
     plans = {h.name: plan.host_plan(networks, h, problems, used) for h in hosts}
+    known_groups = sorted({g for h in hosts for g in h.groups})
     for name, n in networks.items():
         if hosts and not plan.members(n, hosts):
-            problems.add(where(name), "groups", f"no inventory host is in any of {', '.join(n.groups)}")
+            hint = "".join(checks.did_you_mean(g, known_groups) for g in n.groups if g not in known_groups)
+            problems.add(where(name), "groups", f"{', '.join(n.groups)}: no inventory host is in "
+                         f"{'this group' if len(n.groups) == 1 else 'any of these groups'}{hint}")
     _ambiguous_masters(problems, networks, hosts, plans)
     _capabilities(problems, networks)
     members = {name: (len(plan.members(n, hosts)) if hosts else None) for name, n in networks.items()}

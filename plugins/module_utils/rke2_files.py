@@ -197,8 +197,9 @@ def settings_messages(host, settings):
 def token_messages(host, token):
     if str(token or "").strip():
         return []
-    return [f"rke2_token is not set for {host}: give the cluster join token from Ansible Vault (e.g. "
-            "group_vars/all/vault.yml) or from an AWX credential; it is written to config.yaml as 'token'."]
+    return [f"rke2_token is not set for {host}: give the cluster join token from Ansible Vault (rke2_token set "
+            "from vault_rke2_token, encrypted in group_vars/rke2_cluster/vault.yml: docs/howto.md, Real VMs) or from "
+            "an AWX credential; it is written to config.yaml as 'token'."]
 
 
 FIREWALLD_WARNING = ("rke2 on {host}: firewalld is active; the RKE2 docs (known issues) say to disable it on RKE2 "

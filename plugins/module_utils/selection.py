@@ -34,7 +34,7 @@ def _selection(problems, field_, item, namespace):
     at = "model"
     unknown = sorted(set(item) - set(SELECTION_FIELDS))
     if unknown:
-        problems.add(at, field_, f"has unknown field(s) {', '.join(unknown)}")
+        problems.add(at, field_, f"has {checks.unknown_fields(unknown, SELECTION_FIELDS)}")
     sel = {"name": str(item["name"])}
     if not checks.DNS1123_LABEL.match(sel["name"]):
         problems.add(at, f"{field_}.name", f"{sel['name']!r} is not a DNS-1123 label")

@@ -115,6 +115,18 @@ NETWORK_ERRORS = [
     ("bad interface", ("cluster", "interface"), "eth0/1", "interface 'eth0/1' is not a valid Linux interface name"),
     ("long interface", ("cluster", "interface"), "averyverylongifname", "is not a valid Linux interface name"),
     ("unknown field", ("cluster", "vlan_id"), 40, "network 'cluster': unknown field(s) vlan_id"),
+    # issue 25: a misspelt key or value gets a "did you mean"
+    ("misspelt field", ("storage", "addresing"), "dhcp",
+     "network 'storage': unknown field(s) addresing (did you mean 'addressing'?)"),
+    ("misspelt value", ("storage", "addressing"), "dhcpd",
+     "network 'storage': addressing 'dhcpd' is not one of static, dhcp, mixed; did you mean 'dhcp'?"),
+    ("misspelt attachment field", ("storage", "attachment", "nmae"), "x",
+     "network 'storage': attachment has unknown field(s) nmae (did you mean 'name'?)"),
+    # issue 25: interface names that the kernel refuses or that would be globs/regexes where the collection writes them
+    ("interface dot", ("cluster", "interface"), ".", "interface '.' is not a valid Linux interface name"),
+    ("interface dotdot", ("cluster", "interface"), "..", "interface '..' is not a valid Linux interface name"),
+    ("interface glob", ("cluster", "interface"), "ens*", "interface 'ens*' is not a valid Linux interface name"),
+    ("interface newline", ("cluster", "interface"), "ens192\n", "interface 'ens192\\n' is not a valid Linux interface"),
     ("parent without vlan", ("storage",), {"cidr": "172.16.50.0/24", "groups": ["rke2_agents"], "parent": "ens160"},
      "network 'storage': parent needs 'vlan'"),
     ("addressing", ("storage", "addressing"), "auto", "addressing 'auto' is not one of static, dhcp, mixed"),
@@ -169,6 +181,27 @@ def test_network_errors(case, path, value, expected):
     with pytest.raises(ModelError) as err:
         validate(nets, hosts())
     assert expected in str(err.value), str(err.value)
+
+
+def test_a_group_no_host_is_in_is_named_with_a_suggestion():
+    """issue 25: was "groups no inventory host is in any of rke2_agent"."""
+    nets = base()
+    nets["storage"]["groups"] = ["rke2_agent"]
+    with pytest.raises(ModelError) as err:
+        validate(nets, hosts())
+    assert "network 'storage': groups rke2_agent: no inventory host is in this group; did you mean 'rke2_agents'?" \
+        in str(err.value), str(err.value)
+
+
+@pytest.mark.parametrize("name", ["x/../../../../tmp/pwn", "a\n[connection]", "", "-lead", "a b", "a" * 64])
+def test_network_names_that_would_escape_a_file_or_inject_lines_are_refused(name):
+    """issue 25: a network name names NetworkManager keyfiles and networkd files on the hosts: a path or a newline
+    would write outside the directory or add keyfile lines."""
+    nets = base()
+    nets[name] = nets.pop("services")
+    with pytest.raises(ModelError) as err:
+        validate(nets, hosts())
+    assert f"network {name!r}: the name must be 1-63 letters, digits, '-' or '_'" in str(err.value)
 
 
 def H(name, groups, addresses=None, interfaces=None):
