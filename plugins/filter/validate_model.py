@@ -19,6 +19,16 @@ description:
     addresses, DHCP/static conflicts, two default routes on a host, attachment type/mode/IPAM, host-device without a
     device, NAD names (DNS-1123, unique per namespace), cniVersion, and default routes on storage attachments.
 positional: hostvars, groups
+options:
+  errors:
+    description:
+      - C(raise) fails the task with every problem. C(return) returns them instead, as C(errors) (all, each once),
+        C(by_host) (host name to the problems naming it) and C(model) (the ones naming no host), so that a play can
+        fail each wrong host with its own problems (what C(playbooks/preflight.yml) does); a valid model is returned
+        as the report either way.
+    type: str
+    choices: [raise, return]
+    default: raise
 extends_documentation_fragment:
   - multihomed.rke2.model
   - multihomed.rke2.model.inventory
@@ -43,7 +53,12 @@ _value:
     multus: {description: "Optional Multus parts needed: C(dhcp_daemon), C(whereabouts).", type: dict}
 """
 
+import re
+
+from ansible.errors import AnsibleFilterError
+
 from ansible_collections.multihomed.rke2.plugins.module_utils import report
+from ansible_collections.multihomed.rke2.plugins.module_utils.checks import ModelError
 from ansible_collections.multihomed.rke2.plugins.plugin_utils.model_adapter import (
     filter_errors,
     inventory_hosts,
@@ -51,12 +66,38 @@ from ansible_collections.multihomed.rke2.plugins.plugin_utils.model_adapter impo
 )
 
 
+def _problems(errors):
+    """{errors, by_host, model}: every problem once, grouped by the host it names."""
+    out = {"errors": [], "by_host": {}, "model": []}
+    for e in errors:
+        if e in out["errors"]:
+            continue
+        out["errors"].append(e)
+        host = re.search(r"\bhost '([^']+)'", e)
+        if host:
+            out["by_host"].setdefault(host.group(1), []).append(e)
+        else:
+            out["model"].append(e)
+    return out
+
+
 @filter_errors
-def validate_model(networks, hostvars, groups):
+def _validated(networks, hostvars, groups):
     hosts = inventory_hosts(networks, hostvars, groups)
     result = report.build(networks, hosts)
     note_validation(hosts, result["networks"])
     return result
+
+
+def validate_model(networks, hostvars, groups, errors="raise"):
+    if errors not in ("raise", "return"):
+        raise AnsibleFilterError(f"validate_model: errors {errors!r} is not one of raise, return")
+    if errors == "raise":
+        return _validated(networks, hostvars, groups)
+    try:
+        return _validated.__wrapped__(networks, hostvars, groups)
+    except ModelError as exc:
+        return _problems(exc.errors)
 
 
 class FilterModule(object):

@@ -110,6 +110,7 @@ def validate(raw_networks, hosts):
     problems = Problems()
     networks = load_networks(raw_networks, problems)
     if problems.items:
+        _host_problems_beside(problems, networks, hosts)
         problems.raise_if_any()
     used = {}
     plans = {h.name: plan.host_plan(networks, h, problems, used) for h in hosts}
@@ -125,6 +126,25 @@ def validate(raw_networks, hosts):
     planned = ipam_plan.plan(problems, networks, plans, members)
     problems.raise_if_any()
     return networks, plans, planned
+
+
+def _host_problems_beside(problems, networks, hosts):
+    """When networks have problems, the hosts are still checked against the networks that have none, so that one
+    run names every problem (docs/model.md). A network with a problem is left out; so is anything its absence makes
+    impossible to judge (a host check that cannot run without it adds nothing)."""
+    sound = {name: n for name, n in networks.items()
+             if not any(p.startswith(f"network '{name}':") or p.startswith(f"network '{name}',")
+                        for p in problems.items)}
+    if not sound:
+        return
+    extra = Problems()
+    try:
+        for h in hosts:
+            plan.host_plan(sound, h, extra, {})
+    except Exception:  # pylint: disable=broad-exception-caught
+        pass  # a host check that needs a network with a problem: that network's own problem is reported
+    problems.items += [p for p in extra.items if p not in problems.items
+                       and not any(p.startswith(f"network '{name}'") for name in networks if name not in sound)]
 
 
 def build(raw_networks, hosts):

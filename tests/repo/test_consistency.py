@@ -103,6 +103,27 @@ def test_preflight_names_the_culprit(tmp_path):
         in res.stdout
 
 
+def test_preflight_fails_each_wrong_host_with_its_own_problems_once(tmp_path):
+    """issue 25: the validation step fails with its own message (no templating "caused by" blocks), on the host the
+    problem names, and a network problem does not hide a host problem."""
+    import shutil  # pylint: disable=import-outside-toplevel
+    inv = tmp_path / "inv"
+    shutil.copytree(os.path.join(ROOT, "inventories", "example"), inv)
+    wrk3 = inv / "host_vars" / "multi-homed-wrk-3.yml"
+    wrk3.write_text(wrk3.read_text().replace("cluster: 172.16.40.51", "cluster: 172.16.41.51"))
+    nets = inv / "group_vars" / "all" / "networks.yml"
+    nets.write_text(nets.read_text().replace("addressing: dhcp", "addressing: dhcpd", 1))
+    res = run(os.path.join(BIN, "ansible-playbook"), "-i", str(inv), "playbooks/preflight.yml")
+    assert res.returncode != 0
+    out = res.stdout
+    assert "caused by" not in out and "Finalization" not in out, out[-3000:]
+    fatal = [line for line in out.splitlines() if line.startswith("fatal: [")]
+    assert sorted(line.split("]")[0] for line in fatal) == ["fatal: [multi-homed-cpl-1", "fatal: [multi-homed-wrk-3"]
+    assert "network 'cluster', host 'multi-homed-wrk-3': multihomed_addresses 172.16.41.51 is outside cidr " \
+        "172.16.40.0/24" in out
+    assert "network 'storage': addressing 'dhcpd' is not one of static, dhcp, mixed; did you mean 'dhcp'?" in out
+
+
 def test_execution_environment_definition(tmp_path):
     builder = os.path.join(BIN, "ansible-builder")
     res = run(builder, "create", "-f", "execution-environment.yml", "-c", str(tmp_path / "context"))

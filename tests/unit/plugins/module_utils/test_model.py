@@ -183,6 +183,19 @@ def test_network_errors(case, path, value, expected):
     assert expected in str(err.value), str(err.value)
 
 
+def test_network_and_host_problems_are_reported_in_one_run():
+    """issue 25: a network problem no longer hides the host problems (docs/model.md: all at once), each once."""
+    nets = base()
+    nets["storage"]["addressing"] = "dhcpd"
+    bad_host = [Host("cpl-1", ["rke2_servers"], {"cluster": "172.16.41.9"})] + hosts()[1:]
+    with pytest.raises(ModelError) as err:
+        validate(nets, bad_host)
+    text = str(err.value)
+    assert "network 'storage': addressing 'dhcpd' is not one of" in text
+    assert "network 'cluster', host 'cpl-1': multihomed_addresses 172.16.41.9 is outside cidr 172.16.40.0/24" in text
+    assert text.count("172.16.41.9 is outside") == 1 and text.count("'dhcpd'") == 1
+
+
 def test_a_group_no_host_is_in_is_named_with_a_suggestion():
     """issue 25: was "groups no inventory host is in any of rke2_agent"."""
     nets = base()
