@@ -109,7 +109,25 @@ def inventory_hosts(networks, hostvars, groups):
     missing = sorted(set(names) - set(hostvars))
     if missing:
         raise ModelError([f"model: hosts {', '.join(missing)} are in the groups but not in hostvars"])
+    stray = _stray_hosts(networks, hostvars, groups, set(names))
+    if stray:
+        raise ModelError(stray)
     return [Host.from_vars(h, hostvars[h]) for h in names]
+
+
+def _stray_hosts(networks, hostvars, groups, attached):
+    """Hosts that carry the model's host variables but are in none of the networks' groups: they would be left out
+    of every plan without a word (a group misspelt, a host added to the inventory but not to a group)."""
+    wanted = sorted({g for spec in networks.values() if isinstance(spec, dict) for g in spec.get("groups") or []})
+    out = []
+    for host in groups.get("all") or []:
+        if host in attached or host not in hostvars:
+            continue
+        given = [v for v in ("multihomed_addresses", "multihomed_interfaces") if hostvars[host].get(v)]
+        if given:
+            out.append(f"host '{host}': {' and '.join(given)} set, but the host is in none of the networks' groups "
+                       f"({', '.join(wanted)}): add it to one, or remove the variable")
+    return out
 
 
 def note_validation(hosts, networks):

@@ -124,6 +124,18 @@ def test_preflight_fails_each_wrong_host_with_its_own_problems_once(tmp_path):
     assert "network 'storage': addressing 'dhcpd' is not one of static, dhcp, mixed; did you mean 'dhcp'?" in out
 
 
+def test_a_host_with_model_variables_in_no_network_group_is_named(tmp_path):
+    """issue 25: such a host was left out of every plan without a word."""
+    import shutil  # pylint: disable=import-outside-toplevel
+    inv = tmp_path / "inv"
+    shutil.copytree(os.path.join(ROOT, "inventories", "example"), inv)
+    (inv / "extra.yml").write_text("extra:\n  hosts:\n    stray-1: {multihomed_addresses: {cluster: 172.16.40.99}}\n")
+    res = run(os.path.join(BIN, "ansible-playbook"), "-i", str(inv), "playbooks/preflight.yml")
+    assert res.returncode != 0
+    assert "host 'stray-1': multihomed_addresses set, but the host is in none of the networks' groups " \
+        "(rke2_agents, rke2_servers): add it to one, or remove the variable" in res.stdout, res.stdout[-3000:]
+
+
 def test_execution_environment_definition(tmp_path):
     builder = os.path.join(BIN, "ansible-builder")
     res = run(builder, "create", "-f", "execution-environment.yml", "-c", str(tmp_path / "context"))
