@@ -50,13 +50,34 @@ def _devices(cluster, plans, problems, pin):
         problems.add(checks.where(cluster["network"]), "groups", "no host is on the cluster network")
     elif len(devices) > 1 and plans:
         for host in sorted(plans):
+            own = _cluster_device(plans[host], cluster["network"])
             for entry in plans[host]:
-                if entry["network"] != cluster["network"] and entry["device"] in devices:
-                    problems.add(checks.where(entry["network"], host), "device",
-                                 f"{entry['device']} is the cluster device of other hosts, and {pin} names every "
-                                 "cluster device on every node, so it would match this NIC here: give the cluster "
-                                 "network one device name on every node, or other names to the other networks")
+                if entry["network"] == cluster["network"]:
+                    continue
+                # A VLAN trunk (parent), a bridge or a shim is a device too: flannel takes the FIRST device the
+                # regex matches (ifindex order) and gives up when it has no address (flannel main.go, LookupExtIface).
+                for key in ("device", "parent", "bridge", "shim"):
+                    name = entry.get(key)
+                    if name and name in devices and name != own:
+                        problems.add(checks.where(entry["network"], host), key,
+                                     f"{name} is the cluster device of other hosts, and {pin} names every cluster "
+                                     "device on every node, so it would match this NIC here: give the cluster "
+                                     "network one device name on every node, or other names to the other networks")
     return devices
+
+
+def _cluster_device(plan, network):
+    return next((e["device"] for e in plan if e["network"] == network), None)
+
+
+def _vlans_on_cluster_devices(cluster, plans):
+    """VLAN IDs of sub-interfaces whose parent is the host's own cluster device (storage ``parent: ens192``)."""
+    out = set()
+    for plan in (plans or {}).values():
+        own = _cluster_device(plan, cluster["network"])
+        out.update(int(e["vlan"]) for e in plan if e["network"] != cluster["network"] and own
+                   and e.get("parent") == own and e.get("vlan"))
+    return sorted(out)
 
 
 def canal_values(cluster, backend="vxlan", autodetect="cidr", plans=None):
@@ -106,7 +127,8 @@ def calico_values(cluster):
 
 
 def cilium_values(cluster, multus=False, rke2_version="", plans=None):
-    """rke2-cilium: ``devices``, the cluster devices (joined by spaces into cilium-config ``devices``).
+    """rke2-cilium: ``devices``, the cluster devices (joined by spaces into cilium-config ``devices``), and
+    ``bpf.vlanBypass`` with the VLAN IDs of sub-interfaces on a cluster device.
 
     With Multus, ``cni.exclusive: false`` unless ``rke2_version`` is known to have it as the chart default
     (versions.py ``cilium_exclusive_default``): an exclusive cilium renames Multus's CNI config away.
@@ -115,6 +137,12 @@ def cilium_values(cluster, multus=False, rke2_version="", plans=None):
     devices = _devices(cluster, plans, problems, "cilium devices")
     problems.raise_if_any()
     values = {"devices": devices}
+    # cilium's eBPF program on a selected device drops VLAN-tagged frames whose VLAN device it does not control
+    # (DROP_VLAN_FILTERED), unless the tag is listed in bpf.vlanBypass (agent flag vlan-bpf-bypass): with the pin on
+    # the cluster NIC, a storage VLAN on that NIC would lose its traffic (docs/upstream-facts.md section 4).
+    vlans = _vlans_on_cluster_devices(cluster, plans)
+    if vlans:
+        values["bpf"] = {"vlanBypass": vlans}
     if multus and versions.has("cilium_exclusive_default", rke2_version) is not True:
         values["cni"] = {"exclusive": False}
     return values

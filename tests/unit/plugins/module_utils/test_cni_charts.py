@@ -31,6 +31,11 @@ SOURCES = {
     "flannel": "rancher/rke2-charts packages/rke2-flannel (flannel chart v0.28.9 + rke2 patch, packageVersion 06): "
                "no iface key; templates/daemonset.yaml renders flannel.args verbatim; flannel-io/flannel chart/"
                "kube-flannel/values.yaml args [--ip-masq, --kube-subnet-mgr]; flannel main.go --iface, --iface-regex",
+    "cilium-vlan": "cilium/cilium 908664027 (PR 16772, v1.11): bpf on a native device rejects VLAN tags of VLAN "
+                   "devices cilium does not control, unless listed in vlan-bpf-bypass (Helm bpf.vlanBypass, "
+                   "install/kubernetes/cilium values.yaml; Documentation/network/vlan-802.1q.rst)",
+    "flannel-first-match": "flannel-io/flannel main.go LookupExtIface: with --iface-regex the first interface (by "
+                           "index) whose name matches, and flanneld exits when it has no address",
     "multus": "rancher/rke2-charts packages/rke2-multus/charts/values.yaml thickPlugin.enabled (default false, "
               "a65596dc 2025-07-03), manifests.dhcpDaemonSet, rke2-whereabouts.enabled; branch main-source 262e21a4",
 }
@@ -107,3 +112,30 @@ def test_refusals(source, call, error):
 def test_multus_values(needs, thick, expected):
     assert "thickPlugin.enabled" in SOURCES["multus"]
     assert k8s_render.multus_values(needs, thick_plugin=thick) == expected
+
+
+def _vplan(*entries):
+    return [dict(zip(("network", "device", "parent", "vlan"), e)) for e in entries]
+
+
+def test_cilium_lets_a_vlan_on_the_cluster_nic_through():
+    """SOURCES cilium-vlan (issue 25, layout 1): storage parent ens192 vlan 50 beside the cluster on ens192."""
+    plans = {"a": _vplan(("cluster", "ens192", None, None), ("storage", "ens192.50", "ens192", 50)),
+             "b": _vplan(("cluster", "ens192", None, None), ("storage", "ens192.50", "ens192", 50),
+                         ("services", "ens224.60", "ens224", 60))}
+    values = cni_charts.cilium_values(ONE, plans=plans)
+    assert values["devices"] == ["ens192"] and values["bpf"] == {"vlanBypass": [50]}
+    assert "bpf" not in cni_charts.cilium_values(ONE, plans=CLEAN)
+
+
+def test_a_trunk_named_like_another_hosts_cluster_nic_is_refused():
+    """SOURCES flannel-first-match (issue 25, layout 2): s2's cluster NIC is ens224, a1's storage VLAN rides a trunk
+    ens224: the regex would match a1's address-less trunk first."""
+    plans = {"s1": _vplan(("cluster", "ens192", None, None)), "s2": _vplan(("cluster", "ens224", None, None)),
+             "a1": _vplan(("cluster", "ens192", None, None), ("storage", "ens224.50", "ens224", 50))}
+    cluster = {"network": "cluster", "cidr": "198.18.40.0/24", "devices": ["ens192", "ens224"]}
+    for call in (lambda: cni_charts.canal_values(cluster, plans=plans),
+                 lambda: cni_charts.flannel_values(cluster, plans=plans)):
+        with pytest.raises(ModelError) as err:
+            call()
+        assert "network 'storage', host 'a1': parent ens224 is the cluster device of other hosts" in str(err.value)
