@@ -6,6 +6,7 @@ tests/repo/test_consistency.py fails when docs/variables.md is not what this pri
 """
 import glob
 import os
+import re
 import sys
 
 import yaml
@@ -13,12 +14,25 @@ import yaml
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
+# Ansible's documentation markup (the argument specs use it for ansible-doc) as Markdown: C(code), O(option),
+# V(value), I(italic), B(bold), U(url), L(text,url).
+MARKUP = [(re.compile(r"\b[COV]\(([^()]*)\)"), r"`\1`"), (re.compile(r"\bI\(([^()]*)\)"), r"*\1*"),
+          (re.compile(r"\bB\(([^()]*)\)"), r"**\1**"), (re.compile(r"\bU\(([^()]*)\)"), r"<\1>"),
+          (re.compile(r"\bL\(([^(),]*),\s*([^()]*)\)"), r"[\1](\2)")]
+
+
+def markdown(text):
+    for pattern, repl in MARKUP:
+        text = pattern.sub(repl, text)
+    return text
+
+
 def cell(value):
     if value is None:
         return ""
     if isinstance(value, list):
         value = " ".join(str(v) for v in value)
-    return str(value).replace("|", "\\|").replace("\n", " ").strip()
+    return markdown(str(value)).replace("|", "\\|").replace("\n", " ").strip()
 
 
 def default_text(spec):
@@ -65,7 +79,7 @@ def render():
                 out += [cell(spec["short_description"]), ""]
             desc = spec.get("description")
             if desc:
-                out += [(" ".join(desc) if isinstance(desc, list) else str(desc)).strip(), ""]
+                out += [markdown(" ".join(desc) if isinstance(desc, list) else str(desc)).strip(), ""]
             out += ["| variable | type | required | default | description |", "| --- | --- | --- | --- | --- |"]
             out += options_rows(spec.get("options") or {})
             out.append("")
