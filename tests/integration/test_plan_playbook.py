@@ -35,3 +35,56 @@ def test_plan_playbook(inventory, tmp_path):
     if inventory.endswith("dualstack"):  # both families in the tables and on the picture (issue 14)
         assert "fd00:172:16:40::" in res.stdout and "v6 via" in res.stdout
         assert "fd00:172:16:40::" in svg.read_text()
+
+
+def _local_inventory(tmp_path, cni):
+    """Three hosts reached with the local connection, RKE2 not installed, files in tmp_path; the chart settings in
+    group_vars of rke2_cluster (where users put them), not in all."""
+    import sys  # pylint: disable=import-outside-toplevel
+    cluster = {"cidr": "198.18.40.0/24", "purpose": "cluster", "groups": ["rke2_servers", "rke2_agents"],
+               "interface": "lo"}
+    inv = {"rke2_cluster": {
+        "children": {"rke2_servers": {"hosts": {}}, "rke2_agents": {"hosts": {}}},
+        "vars": {"ansible_connection": "local", "ansible_python_interpreter": sys.executable,
+                 "rke2_install_method": "none", "rke2_service_manage": False, "rke2_wait_ready": False,
+                 "rke2_token": "K10plan", "rke2_version": "v1.33.3+rke2r1", "rke2_cni_primary": cni,
+                 "rke2_canal_backend": "host-gw"}},
+        "all": {"vars": {"multihomed_networks": {"cluster": cluster}}}}
+    for host, address in {"s1": "198.18.40.11", "a1": "198.18.40.21", "a2": "198.18.40.22"}.items():
+        group = "rke2_servers" if host == "s1" else "rke2_agents"
+        inv["rke2_cluster"]["children"][group]["hosts"][host] = {
+            "multihomed_addresses": {"cluster": address},
+            "rke2_config_dir": str(tmp_path / host / "etc"), "rke2_data_dir": str(tmp_path / host / "data")}
+    path = tmp_path / "hosts.yml"
+    path.write_text(yaml.safe_dump(inv))
+    return str(path)
+
+
+@pytest.mark.parametrize("cni", ["canal", "calico", "cilium", "flannel"])
+def test_plan_shows_the_values_the_servers_receive(cni, tmp_path):
+    """issue 25: plan.yml runs on localhost, where rke2_cluster's group_vars do not apply; it printed rke2-canal values
+    with backend vxlan whatever the servers got. Now its values are what the rke2 role writes on the servers."""
+    import json  # pylint: disable=import-outside-toplevel
+    env = dict(os.environ, ANSIBLE_CONFIG=os.path.join(ROOT, "ansible.cfg"), ANSIBLE_FORCE_COLOR="0",
+               ANSIBLE_STDOUT_CALLBACK="ansible.builtin.json",
+               PATH=os.path.join(ROOT, ".venv", "bin") + os.pathsep + os.environ["PATH"])
+    inventory = _local_inventory(tmp_path, cni)
+    plan = subprocess.run(["ansible-playbook", "-i", inventory, "playbooks/plan.yml", "-e",
+                           f"multihomed_plan_dir={tmp_path / 'plan'}"], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=300, check=False)
+    assert plan.returncode == 0, plan.stdout[-3000:]
+    out = json.loads(plan.stdout[plan.stdout.index("{"):])
+    (shown,) = [r["ansible_facts"]["multihomed_plan_values"] for p in out["plays"] for t in p["tasks"]
+                for r in t["hosts"].values() if "multihomed_plan_values" in r.get("ansible_facts", {})]
+    rke2 = subprocess.run(["ansible-playbook", "-i", inventory, "playbooks/rke2.yml", "--tags",
+                           "rke2_preflight,rke2_config"], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=300, check=False)
+    assert rke2.returncode == 0, rke2.stdout[-3000:]
+    manifests = tmp_path / "s1" / "data" / "server" / "manifests"
+    written = {}
+    for chart in (f"rke2-{cni}", "rke2-multus"):
+        doc = yaml.safe_load((manifests / f"{chart}-config.yaml").read_text())
+        written[f"{chart} HelmChartConfig values"] = yaml.safe_load(doc["spec"]["valuesContent"])
+    assert shown == written
+    if cni == "canal":
+        assert shown["rke2-canal HelmChartConfig values"]["flannel"]["backend"] == "host-gw"
