@@ -193,7 +193,8 @@ status() {
   for h in "${SERVERS[@]}" "${AGENTS[@]}" mh-gw; do
     if podman container exists "$h"; then
       echo "== $h"
-      podman exec "$h" ip -brief -4 addr show | grep -v '^lo' || true
+      # Both families (inventories/lab-dualstack adds IPv6), without the link-local addresses every NIC has.
+      podman exec "$h" ip -brief addr show scope global | grep -v '^lo' || true
     else
       echo "== $h: absent"
     fi
