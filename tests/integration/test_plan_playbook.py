@@ -43,13 +43,13 @@ def _local_inventory(tmp_path, cni):
     import sys  # pylint: disable=import-outside-toplevel
     cluster = {"cidr": "198.18.40.0/24", "purpose": "cluster", "groups": ["rke2_servers", "rke2_agents"],
                "interface": "lo"}
-    inv = {"rke2_cluster": {
-        "children": {"rke2_servers": {"hosts": {}}, "rke2_agents": {"hosts": {}}},
-        "vars": {"ansible_connection": "local", "ansible_python_interpreter": sys.executable,
-                 "rke2_install_method": "none", "rke2_service_manage": False, "rke2_wait_ready": False,
-                 "rke2_token": "K10plan", "rke2_version": "v1.33.3+rke2r1", "rke2_cni_primary": cni,
-                 "rke2_canal_backend": "host-gw"}},
-        "all": {"vars": {"multihomed_networks": {"cluster": cluster}}}}
+    group_vars = {"ansible_connection": "local", "ansible_python_interpreter": sys.executable,
+                  "rke2_install_method": "none", "rke2_service_manage": False, "rke2_wait_ready": False,
+                  "rke2_token": "K10plan", "rke2_version": "v1.33.3+rke2r1", "rke2_cni_primary": cni,
+                  "rke2_canal_backend": "host-gw"}
+    inv = {"rke2_cluster": {"children": {"rke2_servers": {"hosts": {}}, "rke2_agents": {"hosts": {}}},
+                            "vars": group_vars},
+           "all": {"vars": {"multihomed_networks": {"cluster": cluster}}}}
     for host, address in {"s1": "198.18.40.11", "a1": "198.18.40.21", "a2": "198.18.40.22"}.items():
         group = "rke2_servers" if host == "s1" else "rke2_agents"
         inv["rke2_cluster"]["children"][group]["hosts"][host] = {
