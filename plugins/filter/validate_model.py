@@ -82,22 +82,18 @@ def _problems(errors):
 
 
 @filter_errors
-def _validated(networks, hostvars, groups):
-    hosts = inventory_hosts(networks, hostvars, groups)
-    result = report.build(networks, hosts)
-    note_validation(hosts, result["networks"])
-    return result
-
-
 def validate_model(networks, hostvars, groups, errors="raise"):
     if errors not in ("raise", "return"):
         raise AnsibleFilterError(f"validate_model: errors {errors!r} is not one of raise, return")
-    if errors == "raise":
-        return _validated(networks, hostvars, groups)
     try:
-        return _validated.__wrapped__(networks, hostvars, groups)
+        hosts = inventory_hosts(networks, hostvars, groups)
+        result = report.build(networks, hosts)
     except ModelError as exc:
+        if errors == "raise":
+            raise
         return _problems(exc.errors)
+    note_validation(hosts, result["networks"])
+    return result
 
 
 class FilterModule(object):
