@@ -143,6 +143,8 @@ def _host_problems_beside(problems, networks, hosts):
             plan.host_plan(sound, h, extra, {})
     except Exception:  # pylint: disable=broad-exception-caught
         pass  # a host check that needs a network with a problem: that network's own problem is reported
+    # A host's address on a network left out reads "names a network that is not in multihomed_networks": that
+    # network's own problem says it, so nothing naming it is added.
     problems.items += [p for p in extra.items if p not in problems.items
                        and not any(p.startswith(f"network '{name}'") for name in networks if name not in sound)]
 
