@@ -22,10 +22,11 @@ import sys
 import pytest
 import yaml
 
+from local_hosts import HOSTS, local_inventory
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 LANES = ("oldest", "newest")
 NOISE = ("[WARNING]", "Warning:", "DeprecationWarning", "[DEPRECATION WARNING]")
-HOSTS = {"s1": "198.18.40.11", "a1": "198.18.40.21", "a2": "198.18.40.22"}
 TOKEN = "K10compat-token-never-shown"
 
 
@@ -102,28 +103,9 @@ def test_filters_as_documented(lane):
     assert "failed=0" in proc.stdout and "ok=3" in proc.stdout
 
 
-def local_inventory(lane, tmp_path):
-    python = lane_bin(lane, "python")
-    inv = {"rke2_cluster": {
-        "children": {"rke2_servers": {"hosts": {}}, "rke2_agents": {"hosts": {}}},
-        "vars": {"ansible_connection": "local", "ansible_python_interpreter": python, "rke2_install_method": "none",
-                 "rke2_service_manage": False, "rke2_wait_ready": False, "rke2_token": TOKEN,
-                 "rke2_version": "v1.33.3+rke2r1"},
-    }, "all": {"vars": {"multihomed_networks": {
-        "cluster": {"cidr": "198.18.40.0/24", "purpose": "cluster", "groups": ["rke2_servers", "rke2_agents"],
-                    "interface": "lo"}}}}}
-    for host, address in HOSTS.items():
-        group = "rke2_servers" if host == "s1" else "rke2_agents"
-        inv["rke2_cluster"]["children"][group]["hosts"][host] = {
-            "multihomed_addresses": {"cluster": address},
-            "rke2_config_dir": str(tmp_path / host / "etc-rke2"), "rke2_data_dir": str(tmp_path / host / "rke2")}
-    path = tmp_path / "hosts.yml"
-    path.write_text(yaml.safe_dump(inv))
-    return str(path)
-
-
 def test_rke2_config_phase_on_local_hosts(lane, tmp_path):
-    inventory = local_inventory(lane, tmp_path)
+    inventory = str(local_inventory(tmp_path, lane_bin(lane, "python"), rke2_token=TOKEN,
+                                    rke2_version="v1.33.3+rke2r1"))
     tags = ("--tags", "rke2_preflight,rke2_config")
     proc = run(lane, "ansible-playbook", "-i", inventory, "playbooks/rke2.yml", *tags)
     assert "changed=1" in proc.stdout

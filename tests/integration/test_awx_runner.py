@@ -13,47 +13,13 @@ import base64
 import json
 import os
 import stat
-import sys
 import uuid
 
 import ansible_runner
 import yaml
 
 import awx_job
-
-HOSTS = {"s1": "198.18.40.11", "a1": "198.18.40.21", "a2": "198.18.40.22"}
-
-
-def local_inventory(tmp_path):
-    inv = {"rke2_cluster": {
-        "children": {
-            "rke2_servers": {"hosts": {"s1": {}}},
-            "rke2_agents": {"hosts": {"a1": {}, "a2": {}}},
-        },
-        "vars": {
-            "ansible_connection": "local",
-            "ansible_python_interpreter": sys.executable,
-            "rke2_install_method": "none",
-            "rke2_service_manage": False,
-            "rke2_wait_ready": False,
-            "node_network_apply": False,
-        },
-    }, "all": {"vars": {
-        "multihomed_networks": {
-            "cluster": {"cidr": "198.18.40.0/24", "purpose": "cluster", "groups": ["rke2_servers", "rke2_agents"],
-                        "interface": "lo"},
-        },
-    }}}
-    for host, address in HOSTS.items():
-        group = "rke2_servers" if host == "s1" else "rke2_agents"
-        inv["rke2_cluster"]["children"][group]["hosts"][host] = {
-            "multihomed_addresses": {"cluster": address},
-            "rke2_config_dir": str(tmp_path / host / "etc-rke2"),
-            "rke2_data_dir": str(tmp_path / host / "rke2"),
-        }
-    path = tmp_path / "hosts.yml"
-    path.write_text(yaml.safe_dump(inv))
-    return path
+from local_hosts import HOSTS, local_inventory
 
 
 def events(pdd):
@@ -109,7 +75,8 @@ def test_rke2_job_template_token_only_in_config_yaml(tmp_path):
     agent_token = "K10agent-" + uuid.uuid4().hex
     pdd = str(tmp_path / "job")
     params = awx_job.private_data_dir(
-        pdd, "rke2", str(local_inventory(tmp_path)), answers={"rke2_version": "v1.33.3+rke2r1", "rke2_agent_serial": 2},
+        pdd, "rke2", str(local_inventory(tmp_path, node_network_apply=False)),
+        answers={"rke2_version": "v1.33.3+rke2r1", "rke2_agent_serial": 2},
         credentials={"rke2_token": {"token": token, "agent_token": agent_token}},
         tags="rke2_preflight,rke2_config", diff=True)
     # The injector's output is the only place the token is given: a 0400 file in env/, passed as -e @file.

@@ -8,6 +8,8 @@ import subprocess
 import pytest
 import yaml
 
+from local_hosts import local_inventory
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
@@ -37,29 +39,6 @@ def test_plan_playbook(inventory, tmp_path):
         assert "fd00:172:16:40::" in svg.read_text()
 
 
-def _local_inventory(tmp_path, cni):
-    """Three hosts reached with the local connection, RKE2 not installed, files in tmp_path; the chart settings in
-    group_vars of rke2_cluster (where users put them), not in all."""
-    import sys  # pylint: disable=import-outside-toplevel
-    cluster = {"cidr": "198.18.40.0/24", "purpose": "cluster", "groups": ["rke2_servers", "rke2_agents"],
-               "interface": "lo"}
-    group_vars = {"ansible_connection": "local", "ansible_python_interpreter": sys.executable,
-                  "rke2_install_method": "none", "rke2_service_manage": False, "rke2_wait_ready": False,
-                  "rke2_token": "K10plan", "rke2_version": "v1.33.3+rke2r1", "rke2_cni_primary": cni,
-                  "rke2_canal_backend": "host-gw"}
-    inv = {"rke2_cluster": {"children": {"rke2_servers": {"hosts": {}}, "rke2_agents": {"hosts": {}}},
-                            "vars": group_vars},
-           "all": {"vars": {"multihomed_networks": {"cluster": cluster}}}}
-    for host, address in {"s1": "198.18.40.11", "a1": "198.18.40.21", "a2": "198.18.40.22"}.items():
-        group = "rke2_servers" if host == "s1" else "rke2_agents"
-        inv["rke2_cluster"]["children"][group]["hosts"][host] = {
-            "multihomed_addresses": {"cluster": address},
-            "rke2_config_dir": str(tmp_path / host / "etc"), "rke2_data_dir": str(tmp_path / host / "data")}
-    path = tmp_path / "hosts.yml"
-    path.write_text(yaml.safe_dump(inv))
-    return str(path)
-
-
 @pytest.mark.parametrize("cni", ["canal", "calico", "cilium", "flannel"])
 def test_plan_shows_the_values_the_servers_receive(cni, tmp_path):
     """issue 25: plan.yml runs on localhost, where rke2_cluster's group_vars do not apply; it printed rke2-canal values
@@ -68,7 +47,8 @@ def test_plan_shows_the_values_the_servers_receive(cni, tmp_path):
     env = dict(os.environ, ANSIBLE_CONFIG=os.path.join(ROOT, "ansible.cfg"), ANSIBLE_FORCE_COLOR="0",
                ANSIBLE_STDOUT_CALLBACK="ansible.builtin.json",
                PATH=os.path.join(ROOT, ".venv", "bin") + os.pathsep + os.environ["PATH"])
-    inventory = _local_inventory(tmp_path, cni)
+    inventory = str(local_inventory(tmp_path, rke2_token="K10plan", rke2_version="v1.33.3+rke2r1",
+                                    rke2_cni_primary=cni, rke2_canal_backend="host-gw"))
     plan = subprocess.run(["ansible-playbook", "-i", inventory, "playbooks/plan.yml", "-e",
                            f"multihomed_plan_dir={tmp_path / 'plan'}"], cwd=ROOT, env=env, capture_output=True,
                           text=True, timeout=300, check=False)
@@ -80,7 +60,7 @@ def test_plan_shows_the_values_the_servers_receive(cni, tmp_path):
                            "rke2_preflight,rke2_config"], cwd=ROOT, env=env, capture_output=True, text=True,
                           timeout=300, check=False)
     assert rke2.returncode == 0, rke2.stdout[-3000:]
-    manifests = tmp_path / "s1" / "data" / "server" / "manifests"
+    manifests = tmp_path / "s1" / "rke2" / "server" / "manifests"
     written = {}
     for chart in (f"rke2-{cni}", "rke2-multus"):
         doc = yaml.safe_load((manifests / f"{chart}-config.yaml").read_text())
