@@ -9,7 +9,7 @@ chmod 0700 "$STATE"
 
 echo "== cluster API: local kube-apiserver"
 KUBECONFIG_FILE=$(scripts/kube-apiserver.sh start | tail -n 1)
-ansible-playbook tests/lab/api_prepare.yml -e "multihomed_kubeconfig=$KUBECONFIG_FILE" >/dev/null
+ansible-playbook -i inventories/lab tests/lab/api_prepare.yml -e "multihomed_kubeconfig=$KUBECONFIG_FILE" >/dev/null
 
 if [ ! -s "$STATE/secrets.yml" ]; then
   (umask 077; printf 'rke2_token: "%s"\n' "$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')" > "$STATE/secrets.yml")

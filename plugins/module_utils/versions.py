@@ -23,6 +23,7 @@ FEATURES = {
     "multus_dhcp_daemonset": "rke2-multus manifests.dhcpDaemonSet",
     "multus_thick_plugin": "rke2-multus thickPlugin.enabled",
     "cilium_exclusive_default": "rke2-cilium's default cni.exclusive: false (Multus beside cilium)",
+    "calico_ipv6_only": "rke2-calico on an IPv6-only cluster network (IPv4 address autodetection not forced)",
     "route_priority": "CNI route priority (a route metric) applied by the plugins",
     "longhorn_storage_network": "Longhorn Setting storage-network",
     "longhorn_rwx_network": "RWX volumes on the storage network, by either RWX setting",
@@ -63,6 +64,15 @@ ROWS = (
         "rancher/rke2-charts packages/rke2-cilium values patch, commit 81058adc (2025-10-10) 'rke2-cilium: set "
         f"cni.exclusive to false'; {_RKE2_TAGS}, tags of 2025-11-20; rancher/rke2-docs multus docs",
         chart="rke2-cilium 1.18.300", hint="write an rke2-cilium HelmChartConfig with cni.exclusive: false"),
+    Row("calico_ipv6_only", RKE2,
+        ("v1.29.13+rke2r1", "v1.30.9+rke2r1", "v1.31.5+rke2r1", "v1.32.1+rke2r1"),
+        "rancher/rke2-charts packages/rke2-calico/generated-changes/patch/templates/crs/custom-resources.yaml.patch: "
+        "nodeAddressAutodetectionV4 {firstFound: true} set whenever it is empty from rke2-calico v3.26.300 (commit "
+        "e3e7ce8f, 2023-11-14) to v3.29.100, set only when global.clusterCIDRv4 is not empty from v3.29.101 (commit "
+        f"24733707, 2025-01-09); {_RKE2_TAGS}, tags of 2025-01-24; the 1.26 to 1.28 lines never got it",
+        chart="rke2-calico v3.29.101",
+        hint="calico-node would look for an IPv4 address the nodes do not have; upgrade RKE2, or give the cluster "
+             "network IPv4 too"),
     Row("route_priority", RKE2,
         ("v1.29.11+rke2r1", "v1.30.7+rke2r1", "v1.31.3+rke2r1", "v1.32.0+rke2r1"),
         "rancher/rke2-charts commit 181d4e5e (2024-11-05) cniplugins.image.tag v1.6.0-build20241022 in "

@@ -21,7 +21,7 @@ fresh() {  # a first converge starts from nothing: new hosts and a new cluster A
   scripts/kube-apiserver.sh stop >/dev/null
   scripts/lab.sh up >/dev/null
   KC=$(scripts/kube-apiserver.sh start | tail -n 1)
-  ansible-playbook tests/lab/api_prepare.yml -e "multihomed_kubeconfig=$KC" >/dev/null
+  ansible-playbook -i inventories/lab tests/lab/api_prepare.yml -e "multihomed_kubeconfig=$KC" >/dev/null
 }
 run() {  # label, playbook -> seconds
   local t0 t1

@@ -105,6 +105,15 @@ def inventory(tmp_path_factory, node):
     return str(path)
 
 
+# The cluster network IPv6 only (a network whose cidr is IPv6), as extra vars over the inventory's.
+IPV6_ONLY = {
+    "multihomed_networks": {"cluster": {"cidr": "fd00:40::/64", "purpose": "cluster", "groups": ["rke2_servers"],
+                                        "interface": "ens192"}},
+    "multihomed_addresses": {"cluster": "fd00:40::11"},
+    "rke2_cluster_cidr6": "fd42::/56", "rke2_service_cidr6": "fd43::/112",
+}
+
+
 def play(inventory, extra, *args):
     env = dict(os.environ, ANSIBLE_CONFIG=os.path.join(ROOT, "ansible.cfg"), ANSIBLE_FORCE_COLOR="0",
                ANSIBLE_NOCOLOR="1", ANSIBLE_STDOUT_CALLBACK="default", ANSIBLE_CALLBACK_RESULT_FORMAT="yaml")
@@ -154,11 +163,24 @@ def test_missing_token_fails_clearly(inventory, node):
     ({"rke2_multus_thick_plugin": True, "rke2_version": "v1.31.10+rke2r1"},
      "rke2: RKE2 v1.31.10+rke2r1 lacks rke2-multus thickPlugin.enabled (multus_thick_plugin): the 1.31 line has it "
      "from v1.31.11+rke2r1"),
+    # calico on an IPv6-only cluster network: rke2-calico up to v3.29.100 forces IPv4 autodetection (versions.py row
+    # calico_ipv6_only, docs/upstream-facts.md section 4).
+    (dict(IPV6_ONLY, rke2_cni_primary="calico", rke2_version="v1.31.4+rke2r1"),
+     "rke2: RKE2 v1.31.4+rke2r1 lacks rke2-calico on an IPv6-only cluster network (IPv4 address autodetection not "
+     "forced) (calico_ipv6_only): the 1.31 line has it from v1.31.5+rke2r1"),
 ])
 def test_invalid_settings_fail_clearly(inventory, node, extra, message):
     proc = play(inventory, dict({"rke2_install_method": "none", "rke2_service_manage": False}, **extra))
     assert proc.returncode != 0
     assert message in " ".join(proc.output.split()), proc.output
+
+
+def test_calico_on_ipv6_only_passes_with_a_fixed_release(inventory, node):
+    """The same IPv6-only calico cluster with v1.31.5+rke2r1 (rke2-calico v3.29.101) passes the version check."""
+    proc = play(inventory, dict(IPV6_ONLY, rke2_cni_primary="calico", rke2_version="v1.31.5+rke2r1",
+                                rke2_install_method="none", rke2_service_manage=False), "--check")
+    assert proc.returncode == 0, proc.output
+    assert "calico_ipv6_only" not in proc.output
 
 
 def test_tarball_install_from_url(inventory, node, releases):

@@ -1,8 +1,8 @@
 # -*- coding: utf-8 -*-
 """issue 25: every ansible-playbook command in README.md, docs/ and the roles' READMEs runs as written.
 
-Each names its inventory with -i (the checkout's ansible.cfg defaults to the local lab's: a command without -i,
-followed on a real cluster, would apply the lab's model); awx/configure.yml, which runs on localhost against the AWX
+Each names its inventory with -i (the checkout's ansible.cfg has no default inventory, so a command without -i
+reaches no host; it once defaulted to the lab's, and a command followed on a real cluster applied the lab's model); awx/configure.yml, which runs on localhost against the AWX
 API, is the one exception. Each is then parsed by ansible-playbook --syntax-check as written, with a placeholder
 inventory (inventories/prod, inventories/yours, inventories/<yours>) replaced by inventories/example: nothing
 connects to a host.
@@ -56,3 +56,15 @@ def test_command_names_its_inventory_and_parses(where, command):
     proc = subprocess.run(words + ["--syntax-check"], cwd=ROOT, capture_output=True, text=True, check=False,
                           env=dict(os.environ, ANSIBLE_CONFIG=os.path.join(ROOT, "ansible.cfg")))
     assert proc.returncode == 0, f"{where}: `{command}`: {proc.stdout[-1500:]} {proc.stderr[-1500:]}"
+
+
+def test_ansible_cfg_has_no_default_inventory():
+    """A default inventory applies one model to whatever cluster a kubeconfig reaches: every run names its own."""
+    import configparser
+    cfg = configparser.ConfigParser()
+    cfg.read(os.path.join(ROOT, "ansible.cfg"))
+    assert not cfg.has_option("defaults", "inventory"), "ansible.cfg must not set [defaults] inventory"
+    proc = subprocess.run([os.path.join(BIN, "ansible-playbook"), "--list-hosts", "site.yml"], cwd=ROOT,
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert "hosts (0)" in proc.stdout, proc.stdout

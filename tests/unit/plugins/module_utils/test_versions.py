@@ -24,6 +24,10 @@ FACTS = {
     "route-priority": "route priority applied from containernetworking/plugins v1.6.0 (pkg/ipam/ipam_linux.go); "
                       "rancher/rke2-charts 181d4e5e (2024-11-05) rke2-multus v4.1.301 ships it, first in RKE2 "
                       "v1.29.11, v1.30.7, v1.31.3 (2024-12-03), v1.32.0; the 1.28 line never",
+    "calico-ipv6-only": "rke2-calico forces nodeAddressAutodetectionV4 firstFound when it is empty from v3.26.300 "
+                        "(rancher/rke2-charts e3e7ce8f, 2023-11-14) to v3.29.100; v3.29.101 (24733707, 2025-01-09) "
+                        "only when global.clusterCIDRv4 is set; first in RKE2 v1.29.13, v1.30.9, v1.31.5, v1.32.1 "
+                        "(2025-01-24); the 1.26 to 1.28 lines end on broken charts; v1.33.0 ships v3.29.300",
     "lh-storage-network": "longhorn/longhorn-manager types/setting.go storage-network from v1.3.0 (absent in v1.2.0)",
     "lh-rwx-flag": "longhorn/longhorn-manager types/setting.go storage-network-for-rwx-volume-enabled v1.7.0 to "
                    "v1.10.x, replaced (deleted) in v1.11.0; no Helm value in longhorn/longhorn chart/values.yaml "
@@ -69,6 +73,18 @@ CASES = [
      (E, "containernetworking/plugins v1.5.1 lacks CNI route priority")),
     ("route-priority", "route_priority", "v1.6.0-build20241022", versions.CNI_PLUGINS, None),
     ("route-priority", "route_priority", "1.9.1", versions.CNI_PLUGINS, None),
+    ("calico-ipv6-only", "calico_ipv6_only", "v1.31.4+rke2r1", None,
+     (E, "RKE2 v1.31.4+rke2r1 lacks rke2-calico on an IPv6-only cluster network (IPv4 address autodetection not "
+         "forced) (calico_ipv6_only): the 1.31 line has it from v1.31.5+rke2r1; calico-node would look for an IPv4")),
+    ("calico-ipv6-only", "calico_ipv6_only", "v1.31.0+rke2r1", None, (E, "from v1.31.5+rke2r1")),
+    ("calico-ipv6-only", "calico_ipv6_only", "v1.31.5+rke2r1", None, None),
+    ("calico-ipv6-only", "calico_ipv6_only", "v1.32.0+rke2r1", None, (E, "from v1.32.1+rke2r1")),
+    ("calico-ipv6-only", "calico_ipv6_only", "v1.32.1+rke2r1", None, None),
+    ("calico-ipv6-only", "calico_ipv6_only", "v1.30.8+rke2r1", None, (E, "from v1.30.9+rke2r1")),
+    ("calico-ipv6-only", "calico_ipv6_only", "v1.29.13+rke2r1", None, None),
+    ("calico-ipv6-only", "calico_ipv6_only", "v1.28.15+rke2r1", None, (E, "the 1.28 line never got it")),
+    ("calico-ipv6-only", "calico_ipv6_only", "v1.33.0+rke2r1", None, None),
+    ("calico-ipv6-only", "calico_ipv6_only", "v1.34.1+rke2r1", None, None),
     ("lh-storage-network", "longhorn_storage_network", "1.2.6", None, (E, "it needs Longhorn 1.3.0 or later")),
     ("lh-storage-network", "longhorn_storage_network", "v1.3.0", None, None),
     ("lh-rwx-flag", "longhorn_rwx_storage_network", "1.6.2", None, (E, "Longhorn 1.6.2 lacks")),
