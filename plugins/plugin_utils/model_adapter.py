@@ -119,6 +119,7 @@ def _stray_hosts(networks, hostvars, groups, attached):
     """Hosts that carry the model's host variables but are in none of the networks' groups: they would be left out
     of every plan without a word (a group misspelt, a host added to the inventory but not to a group)."""
     wanted = sorted({g for spec in networks.values() if isinstance(spec, dict) for g in spec.get("groups") or []})
+    cluster = set(groups.get("rke2_cluster") or [])
     out = []
     for host in groups.get("all") or []:
         if host in attached or host not in hostvars:
@@ -127,6 +128,11 @@ def _stray_hosts(networks, hostvars, groups, attached):
         if given:
             out.append(f"host '{host}': {' and '.join(given)} set, but the host is in none of the networks' groups "
                        f"({', '.join(wanted)}): add it to one, or remove the variable")
+        elif host in cluster:
+            # The playbooks run on rke2_cluster: such a host would be configured with no network at all.
+            out.append(f"host '{host}': in the group rke2_cluster, but in none of the networks' groups "
+                       f"({', '.join(wanted)}): add it to rke2_servers or rke2_agents (or the group a network "
+                       "names), or remove it from rke2_cluster")
     return out
 
 

@@ -425,6 +425,48 @@ def test_drift_names_a_hand_changed_address_and_a_nad(lab, cluster, tmp_path):
            "sudo ip addr del 198.18.50.121/24 dev ens224; sudo ip addr replace 198.18.50.21/24 dev ens224", check=False)
 
 
+def test_without_multihomed_kubeconfig_the_first_servers_is_used_then_removed(lab, tmp_path):
+    """issue 25: multus.yml and drift.yml without multihomed_kubeconfig read the first server's rke2.yaml (RKE2 is not
+    in the lab: a kubeconfig stands in for it on mh-cpl-1), point it at the server's node-ip, use it from a temporary
+    file and leave nothing with the credentials on the controller, whether the run succeeds or fails."""
+    token = "lab-admin-token-must-not-leak"
+    rke2_yaml = ("apiVersion: v1\nkind: Config\nclusters:\n- name: default\n  cluster:\n    server: https://127.0.0.1:6443\n"
+                 "    insecure-skip-tls-verify: true\nusers:\n- name: default\n  user:\n    token: %s\ncontexts:\n"
+                 "- name: default\n  context: {cluster: default, user: default}\ncurrent-context: default\n" % token)
+    tmp = tmp_path / "controller-tmp"
+    tmp.mkdir()
+    env = {"TMPDIR": str(tmp), "HOME": str(tmp_path)}
+    console("mh-cpl-1", "mkdir -p /etc/rancher/rke2 && cat > /etc/rancher/rke2/rke2.yaml <<'EOF'\n%sEOF\n"
+            "chmod 0600 /etc/rancher/rke2/rke2.yaml" % rke2_yaml)
+    try:
+        report_path = tmp_path / "drift.json"
+        rc, out, err = playbook("playbooks/drift.yml", "-e", json.dumps(dict(
+            multihomed_drift_hosts=False, multihomed_drift_report_path=str(report_path))), env=env)
+        report = json.loads(report_path.read_text())
+        assert rc != 0 and report["status"] != "clean", report["summary"]
+        unread = json.dumps(report["cluster"])
+        # The API was asked at the server's node-ip (nothing listens there in the lab), not at 127.0.0.1.
+        assert "198.18.40.11" in unread and "6443" in unread, unread
+        assert "127.0.0.1" not in unread, unread
+
+        rc, out, err = playbook("playbooks/multus.yml", env=env)
+        assert rc != 0, "multus.yml reached an API the lab does not have"
+        assert "198.18.40.11" in json.dumps(out), failures(out)
+        for text in (json.dumps(out), err, report_path.read_text()):
+            assert token not in text
+        assert list(tmp.iterdir()) == [], "left on the controller: %s" % list(tmp.iterdir())
+        assert not (tmp_path / ".kube").exists()
+
+        console("mh-cpl-1", "rm -f /etc/rancher/rke2/rke2.yaml")
+        rc, out, err = playbook("playbooks/drift.yml", "-e", json.dumps(dict(
+            multihomed_drift_hosts=False, multihomed_drift_report_path=str(report_path))), env=env)
+        assert rc != 0
+        assert "rke2: cannot read /etc/rancher/rke2/rke2.yaml on mh-cpl-1" in report_path.read_text()
+        assert list(tmp.iterdir()) == []
+    finally:
+        console("mh-cpl-1", "rm -rf /etc/rancher/rke2")
+
+
 def test_reference_writeups_reproduced(lab, cluster, tmp_path):
     """After the drift test: the model's NADs and Longhorn's setting are in the API (playbooks/multus.yml)."""
     rc, out, err = playbook("tests/lab/reproduce_writeups.yml", "-e", json.dumps(

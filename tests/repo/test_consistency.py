@@ -136,6 +136,50 @@ def test_a_host_with_model_variables_in_no_network_group_is_named(tmp_path):
         "(rke2_agents, rke2_servers): add it to one, or remove the variable" in res.stdout, res.stdout[-3000:]
 
 
+def test_a_host_in_rke2_cluster_but_in_no_network_group_is_named(tmp_path):
+    """issue 25: a host in rke2_cluster (the playbooks' hosts) but neither in rke2_servers nor rke2_agents."""
+    import shutil  # pylint: disable=import-outside-toplevel
+    inv = tmp_path / "inv"
+    shutil.copytree(os.path.join(ROOT, "inventories", "example"), inv)
+    (inv / "extra.yml").write_text("rke2_cluster:\n  hosts:\n    lost-1: {}\n")
+    res = run(os.path.join(BIN, "ansible-playbook"), "-i", str(inv), "playbooks/preflight.yml")
+    assert res.returncode != 0
+    assert "host 'lost-1': in the group rke2_cluster, but in none of the networks' groups (rke2_agents, " \
+        "rke2_servers): add it to rke2_servers or rke2_agents" in " ".join(res.stdout.split()), res.stdout[-3000:]
+
+
+@pytest.mark.parametrize("name, text, where, what", [
+    ("host_vars/multi-homed-cpl-1.yml", "multihomed_addresses:\n  cluster: 172.16.40.46\n   storage: x\n",
+     "host_vars/multi-homed-cpl-1.yml:3:11", "mapping values are not allowed here"),
+    ("group_vars/rke2_cluster/broken.yml", "rke2_version: v1.31.5+rke2r1\nrke2_cni_primary: {canal\n",
+     "group_vars/rke2_cluster/broken.yml:3:1", "expected ',' or '}'"),
+    ("host_vars/multi-homed-wrk-1.yml", "multihomed_addresses:\n\tcluster: 172.16.40.51\n",
+     "host_vars/multi-homed-wrk-1.yml:2:1", "found character '\\t' that cannot start any token"),
+])
+def test_a_yaml_error_in_the_inventory_names_file_and_line(tmp_path, name, text, where, what):
+    """issue 25: ansible-core 2.19 and later say "YAML parsing failed" with no file; preflight names file and line
+    (lookup inventory_syntax) before any play reads the host's variables."""
+    import shutil  # pylint: disable=import-outside-toplevel
+    inv = tmp_path / "inv"
+    shutil.copytree(os.path.join(ROOT, "inventories", "example"), inv)
+    (inv / name).write_text(text)
+    res = run(os.path.join(BIN, "ansible-playbook"), "-i", str(inv), "playbooks/preflight.yml")
+    assert res.returncode != 0
+    out = res.stdout + res.stderr
+    assert "%s/%s: YAML syntax:" % (inv, where) in out and what in out, out[-3000:]
+
+
+def test_a_yaml_error_in_group_vars_all_is_named_by_the_documented_command(tmp_path):
+    """group_vars/all is read for localhost too, before any task: docs/troubleshooting.md's command names it."""
+    import shutil  # pylint: disable=import-outside-toplevel
+    inv = tmp_path / "inv"
+    shutil.copytree(os.path.join(ROOT, "inventories", "example"), inv)
+    (inv / "group_vars" / "all" / "networks.yml").write_text("multihomed_networks:\n  cluster: {cidr: 172.16.40.0/24\n")
+    res = run(os.path.join(BIN, "ansible"), "-i", "localhost,", "-c", "local", "localhost", "-m", "ansible.builtin.debug",
+              "-a", "msg={{ lookup('multihomed.rke2.inventory_syntax', '%s', wantlist=True) }}" % inv)
+    assert "%s/group_vars/all/networks.yml:3:1: YAML syntax:" % inv in " ".join(res.stdout.split()), res.stdout
+
+
 def test_execution_environment_definition(tmp_path):
     builder = os.path.join(BIN, "ansible-builder")
     res = run(builder, "create", "-f", "execution-environment.yml", "-c", str(tmp_path / "context"))

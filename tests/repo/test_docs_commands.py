@@ -2,10 +2,10 @@
 """issue 25: every ansible-playbook command in README.md, docs/ and the roles' READMEs runs as written.
 
 Each names its inventory with -i (the checkout's ansible.cfg has no default inventory, so a command without -i
-reaches no host; it once defaulted to the lab's, and a command followed on a real cluster applied the lab's model); awx/configure.yml, which runs on localhost against the AWX
-API, is the one exception. Each is then parsed by ansible-playbook --syntax-check as written, with a placeholder
-inventory (inventories/prod, inventories/yours, inventories/<yours>) replaced by inventories/example: nothing
-connects to a host.
+reaches no host; it once defaulted to the lab's, and a command followed on a real cluster applied the lab's
+model); awx/configure.yml, which runs on localhost against the AWX API, is the one exception. Each is then parsed
+by ansible-playbook --syntax-check as written, with a placeholder inventory (inventories/prod, inventories/yours,
+inventories/<yours>) replaced by inventories/example: nothing connects to a host.
 """
 import glob
 import os
