@@ -29,6 +29,7 @@ options:
       - multus_dhcp_daemonset
       - multus_thick_plugin
       - cilium_exclusive_default
+      - calico_ipv6_only
       - route_priority
       - longhorn_storage_network
       - longhorn_rwx_network
