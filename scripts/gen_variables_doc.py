@@ -1,4 +1,4 @@
-"""Generate docs/variables.md from every role's meta/argument_specs.yml.
+"""Generate docs/variables.md from every role's meta/argument_specs.yml and docs/playbook-variables.yml.
 
   python3 scripts/gen_variables_doc.py          print the document
   python3 scripts/gen_variables_doc.py --write  write docs/variables.md
@@ -83,6 +83,17 @@ def render():
             out += ["| variable | type | required | default | description |", "| --- | --- | --- | --- | --- |"]
             out += options_rows(spec.get("options") or {})
             out.append("")
+    with open(os.path.join(ROOT, "docs", "playbook-variables.yml")) as f:
+        playbooks = yaml.safe_load(f)["playbooks"]
+    out += ["# Playbook variables", "",
+            "Read by the playbooks themselves (extra vars, or the inventory's `group_vars/all`), from",
+            "`docs/playbook-variables.yml`. The network model's variables are in [model.md](model.md).", ""]
+    for name, spec in playbooks.items():
+        out += ["## %s" % ("every API playbook" if name == "all" else "`%s`" % name), "",
+                cell(spec.get("short_description")), "",
+                "| variable | type | required | default | description |", "| --- | --- | --- | --- | --- |"]
+        out += options_rows(spec.get("options") or {})
+        out.append("")
     return "\n".join(out)
 
 

@@ -180,6 +180,28 @@ def test_a_yaml_error_in_group_vars_all_is_named_by_the_documented_command(tmp_p
     assert "%s/group_vars/all/networks.yml:3:1: YAML syntax:" % inv in " ".join(res.stdout.split()), res.stdout
 
 
+# Set and read inside the playbooks only (facts, results, switches between their own plays): not user input.
+PLAYBOOK_INTERNAL = {"multihomed_report", "multihomed_validation", "multihomed_plan_values", "multihomed_drift",
+                     "multihomed_drift_host", "multihomed_drift_nic", "multihomed_drift_nads",
+                     "multihomed_drift_longhorn", "multihomed_drift_checked_hosts", "multihomed_validate_from_site",
+                     "multihomed_validate_results", "multihomed_validate_expected"}
+MODEL = {"multihomed_networks", "multihomed_addresses", "multihomed_addresses6", "multihomed_interfaces"}
+
+
+def test_every_playbook_variable_is_documented():
+    """issue 25: docs/variables.md lists the playbooks' variables too (docs/playbook-variables.yml)."""
+    with open(os.path.join(ROOT, "docs", "playbook-variables.yml")) as f:
+        documented = {name for spec in yaml.safe_load(f)["playbooks"].values() for name in spec["options"]}
+    text = ""
+    for path in [os.path.join(ROOT, "site.yml")] + glob.glob(os.path.join(ROOT, "playbooks", "**", "*.yml"),
+                                                                 recursive=True):
+        with open(path) as f:
+            text += f.read()
+    used = set(re.findall(r"\b(multihomed_[a-z0-9_]*[a-z0-9])\b", text)) - PLAYBOOK_INTERNAL - MODEL
+    assert sorted(used - documented) == [], "read by a playbook, not in docs/playbook-variables.yml"
+    assert sorted(documented - used) == [], "in docs/playbook-variables.yml, read by no playbook"
+
+
 def test_execution_environment_definition(tmp_path):
     builder = os.path.join(BIN, "ansible-builder")
     res = run(builder, "create", "-f", "execution-environment.yml", "-c", str(tmp_path / "context"))
