@@ -43,12 +43,22 @@ def _default(entry):
     return ", ".join(o for o in out if o)
 
 
+def _holder(entry):
+    """The interface that holds the entry's address: a bridge or a macvlan shim made on the device, else the device
+    (a VLAN's device already is ``<parent>.<vlan>``)."""
+    if entry.get("bridge"):
+        return f"{entry['bridge']} (bridge on {entry['device']})"
+    if entry.get("shim"):
+        return f"{entry['shim']} (macvlan shim on {entry['device']})"
+    return entry["device"]
+
+
 def hosts_table(report):
     rows = []
     node_ips = report["cluster"]["node_ips"]
     for host in report["hosts"]:
         for e in report["plans"].get(host, []):
-            device = e["device"] + (f" (MAC {e['mac']})" if e.get("mac") else "")
+            device = _holder(e) + (f" (MAC {e['mac']})" if e.get("mac") else "")
             default = _default(e)
             node_ip = (node_ips.get(host) or "from DHCP") if e["network"] == report["cluster"]["network"] else ""
             rows.append([host, e["network"], device, e["vlan"] or "", _address(e), e["mtu"] or "", default, node_ip])
@@ -111,16 +121,39 @@ def render(report, cni_values=None):
 
 
 def _q(text):
-    """A DOT string; the two characters \n in text are DOT's line break."""
+    """A DOT string; the two characters \\n in text are DOT's line break."""
     return '"' + str(text).replace('"', '\\"') + '"'
 
 
+def _h(text):
+    """Text inside a Graphviz HTML-like label."""
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _host_label(host, entries):
+    """A host as a table: its name, then one row per NIC (interface holding the address, address, default route),
+    each row a port its network's edge leaves from, so no label sits on an edge."""
+    rows = [f'<TR><TD COLSPAN="3" BGCOLOR="#f4f4f4"><B>{_h(host)}</B></TD></TR>']
+    for i, e in enumerate(entries):
+        holder = _h(_holder(e)).replace(" (", '<BR ALIGN="LEFT"/>(', 1)
+        default = "default route" if e["default_route"] or e.get("default_route6") else ""
+        rows.append(f'<TR><TD ALIGN="LEFT">{holder}</TD><TD ALIGN="LEFT">{_h(_address(e))}</TD>'
+                    f'<TD ALIGN="LEFT" PORT="p{i}">{default}</TD></TR>')
+    return "<<TABLE BORDER=\"0\" CELLBORDER=\"1\" CELLSPACING=\"0\" CELLPADDING=\"4\">" + "".join(rows) + "</TABLE>>"
+
+
+_EDGE = {"cluster": "#3b7dd8", "storage": "#3aa657", "services": "#d9831f", "other": "#888888"}
+
+
 def topology_dot(report, title="multihomed.rke2 plan"):
-    """Graphviz DOT: networks (CIDR, VLAN), hosts, one edge per NIC (device, address), NADs on their network."""
+    """Graphviz DOT, left to right: hosts (a table of their NICs), networks (CIDR, VLAN), the NADs on them. Each NIC
+    is one edge from its row to its network; the NIC's interface and address are in the row, not on the edge."""
     colours = {"cluster": "#dbe9f7", "storage": "#e3f4e1", "services": "#fbeedd", "other": "#eeeeee"}
     cidrs = {net: a["cidr"] for net, a in report["attachments"].items()}
-    lines = ["graph topology {", f"  label={_q(title)}; labelloc=t; fontname=Helvetica; rankdir=TB; nodesep=0.6; ranksep=1.6;",
-             "  node [fontname=Helvetica, fontsize=10, style=filled]; edge [fontname=Helvetica, fontsize=9];"]
+    lines = ["graph topology {",
+             f"  label={_q(title)}; labelloc=t; fontname=Helvetica; fontsize=16; rankdir=LR; nodesep=0.25; "
+             "ranksep=1.2; splines=true;",
+             "  node [fontname=Helvetica, fontsize=10]; edge [color=\"#555555\"];"]
     networks = {}
     for entries in report["plans"].values():
         for e in entries:
@@ -131,18 +164,19 @@ def topology_dot(report, title="multihomed.rke2 plan"):
         vlan = f"\\nVLAN {e['vlan']}" if e and e["vlan"] else ""
         colour = colours.get(e["purpose"] if e else "other", "#eeeeee")
         label = f"{name}\\n{cidr}{vlan}"
-        lines.append(f"  {_q('net:' + name)} [shape=box, fillcolor={_q(colour)}, label={_q(label)}];")
+        lines.append(f"  {_q('net:' + name)} [shape=box, style=filled, fillcolor={_q(colour)}, label={_q(label)}];")
     for host in report["hosts"]:
-        lines.append(f"  {_q('host:' + host)} [shape=ellipse, fillcolor=\"#ffffff\", label={_q(host)}];")
-        for e in report["plans"].get(host, []):
-            label = f"{e['device']}\\n{_address(e)}" + ("\\n(default)" if e["default_route"] or e.get("default_route6") else "")
-            lines.append(f"  {_q('host:' + host)} -- {_q('net:' + e['network'])} [taillabel={_q(label)}, labeldistance=4.5, labelangle=0];")
+        entries = report["plans"].get(host, [])
+        lines.append(f"  {_q('host:' + host)} [shape=plain, label={_host_label(host, entries)}];")
+        for i, e in enumerate(entries):
+            lines.append(f"  {_q('host:' + host)}:p{i}:e -- {_q('net:' + e['network'])}:w "
+                         f"[color={_q(_EDGE.get(e['purpose'], _EDGE['other']))}, penwidth=1.5];")
     lines.append("  { rank=same; " + " ".join(_q("host:" + h) for h in report["hosts"]) + " }")
     lines.append("  { rank=same; " + " ".join(_q("net:" + n) for n in report["networks"]) + " }")
     for net, att in report["attachments"].items():
         nad = f"{att['namespace']}/{att['name']}"
         label = f"NAD {nad}\\n{att['type']} / {att.get('ipam') or 'no IPAM'}"
-        lines.append(f"  {_q('nad:' + nad)} [shape=note, fillcolor=\"#fff7dd\", label={_q(label)}];")
-        lines.append(f"  {_q('net:' + net)} -- {_q('nad:' + nad)} [style=dashed];")
+        lines.append(f"  {_q('nad:' + nad)} [shape=note, style=filled, fillcolor=\"#fff7dd\", label={_q(label)}];")
+        lines.append(f"  {_q('net:' + net)}:e -- {_q('nad:' + nad)}:w [style=dashed];")
     lines.append("}")
     return "\n".join(lines) + "\n"

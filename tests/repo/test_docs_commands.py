@@ -68,3 +68,14 @@ def test_ansible_cfg_has_no_default_inventory():
                           capture_output=True, text=True, check=False)
     assert proc.returncode == 0, proc.stderr
     assert "hosts (0)" in proc.stdout, proc.stdout
+
+
+def test_the_reference_lab_picture_is_the_example_inventorys_plan():
+    """docs/reference-lab-topology.svg is playbooks/plan.yml's picture of inventories/example, titled."""
+    import html  # pylint: disable=import-outside-toplevel
+    with open(os.path.join(ROOT, "docs", "reference-lab-topology.svg")) as f:
+        svg = html.unescape(f.read())
+    assert "multihomed.rke2 plan: example" in svg
+    for text in ("multi-homed-wrk-3", "172.16.40.51/24", "NAD multus-network-attachments/macvlan-longhorn-dhcp"):
+        assert text in svg, text
+

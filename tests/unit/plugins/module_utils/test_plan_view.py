@@ -53,8 +53,22 @@ def test_plan_text_holds_every_host_network_and_nad(rep):
 def test_topology_dot_names_everything(rep):
     dot = plan_view.topology_dot(rep)
     for name in ("host:cpl-1", "host:wrk-2", "net:storage", "nad:longhorn-system/lh", "198.18.50.0/24\\nVLAN 50",
-                 "eth1\\n198.18.40.22/24\\n(default)"):
+                 '<TD ALIGN="LEFT">eth1</TD><TD ALIGN="LEFT">198.18.40.22/24</TD><TD ALIGN="LEFT" PORT="p0">default route'):
         assert name in dot, name
+    # Each NIC is an edge from its host's row to its network; nothing labels the edges (they overlapped).
+    assert '"host:wrk-2":p0:e -- "net:cluster":w' in dot and "taillabel" not in dot
+
+
+def test_the_picture_shows_the_interface_holding_the_address():
+    """issue 25: an address on a bridge or a macvlan shim is shown on it, with the device it is made on."""
+    base = {"address": "198.18.70.21", "prefix": 24, "dhcp": False, "default_route": False, "network": "bridged",
+            "purpose": "other", "cidr": "198.18.70.0/24", "vlan": None, "device": "ens161"}
+    rep = {"hosts": ["h"], "networks": ["bridged", "services"], "attachments": {},
+           "plans": {"h": [dict(base, bridge="br-bridged"),
+                           dict(base, network="services", device="ens256", shim="mh-services", dhcp=True)]}}
+    dot = plan_view.topology_dot(rep, title="t")
+    assert 'br-bridged<BR ALIGN="LEFT"/>(bridge on ens161)' in dot
+    assert 'mh-services<BR ALIGN="LEFT"/>(macvlan shim on ens256)</TD><TD ALIGN="LEFT">dhcp' in dot
 
 
 @pytest.mark.skipif(not shutil.which("dot") or not shutil.which("rsvg-convert"),
