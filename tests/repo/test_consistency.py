@@ -193,8 +193,8 @@ def test_every_playbook_variable_is_documented():
     with open(os.path.join(ROOT, "docs", "playbook-variables.yml")) as f:
         documented = {name for spec in yaml.safe_load(f)["playbooks"].values() for name in spec["options"]}
     text = ""
-    for path in [os.path.join(ROOT, "site.yml")] + glob.glob(os.path.join(ROOT, "playbooks", "**", "*.yml"),
-                                                                 recursive=True):
+    paths = [os.path.join(ROOT, "site.yml")] + glob.glob(os.path.join(ROOT, "playbooks", "**", "*.yml"), recursive=True)
+    for path in paths:
         with open(path) as f:
             text += f.read()
     used = set(re.findall(r"\b(multihomed_[a-z0-9_]*[a-z0-9])\b", text)) - PLAYBOOK_INTERNAL - MODEL

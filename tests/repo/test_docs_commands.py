@@ -78,4 +78,3 @@ def test_the_reference_lab_picture_is_the_example_inventorys_plan():
     assert "multihomed.rke2 plan: example" in svg
     for text in ("multi-homed-wrk-3", "172.16.40.51/24", "NAD multus-network-attachments/macvlan-longhorn-dhcp"):
         assert text in svg, text
-
