@@ -53,6 +53,9 @@ def test_command_names_its_inventory_and_parses(where, command):
     words[0] = os.path.join(BIN, "ansible-playbook")
     # flags with arguments that a syntax check does not need stay; --ask-vault-pass would prompt
     words = [w for w in words if w not in ("--ask-vault-pass", "--check", "--diff")]
+    # extra-vars files made at run time (the lab's generated secrets under /run): an empty stand-in
+    stand_in = os.path.join(ROOT, "tests", "repo", "empty-vars.yml")
+    words = ["@" + stand_in if w.startswith("@/run/") and not os.path.exists(w[1:]) else w for w in words]
     proc = subprocess.run(words + ["--syntax-check"], cwd=ROOT, capture_output=True, text=True, check=False,
                           env=dict(os.environ, ANSIBLE_CONFIG=os.path.join(ROOT, "ansible.cfg")))
     assert proc.returncode == 0, f"{where}: `{command}`: {proc.stdout[-1500:]} {proc.stderr[-1500:]}"
