@@ -56,7 +56,13 @@ collection_copy() {
   local dest=$OUT/ansible_collections/multihomed/rke2
   mkdir -p "$dest"
   git ls-files -z --cached --others --exclude-standard | grep -zv '^\.collections/' \
-    | rsync -a --delete --from0 --files-from=- ./ "$dest/"
+    | rsync -a --from0 --files-from=- ./ "$dest/"
+  # A file deleted from the tree since the last copy goes from the copy too (rsync's --delete ignores --files-from).
+  local keep; keep=$(mktemp)
+  git ls-files --cached --others --exclude-standard | grep -v '^\.collections/' | sort > "$keep"
+  (cd "$dest" && find . -path ./.git -prune -o -path ./tests/output -prune -o -type f -print | sed 's|^\./||' | sort) \
+    | comm -23 - "$keep" | (cd "$dest" && xargs -r -d '\n' rm -f --)
+  rm -f "$keep"
   # ansible-test lints only what git tracks when it sees a repository: give the copy its own.
   (cd "$dest" && { [ -d .git ] || git init -q; } && git add -A && git -c user.email=ci@local -c user.name=ci commit -qm tree --allow-empty >/dev/null)
   # Collections we depend on (doc fragments, module_utils) come from the `ansible` package, beside the copy.

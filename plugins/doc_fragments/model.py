@@ -30,16 +30,6 @@ options:
     required: true
 """
 
-    # The input of the filters that render one host's NIC plan.
-    PLAN = r"""
-options:
-  _input:
-    description: The NIC plan (a list from C(multihomed.rke2.host_networks)).
-    type: list
-    elements: dict
-    required: true
-"""
-
     # The input of the filters that read the validated model (the report of validate_model).
     REPORT = r"""
 options:

@@ -17,7 +17,7 @@ description:
     (rancher/rke2-charts C(packages/rke2-<cni>/); the collection's docs/upstream-facts.md section 4).
   - V(canal) (C(rke2-canal)) C(flannel.iface) when every node's cluster device has the same name, otherwise
     C(flannel.regexIface) (anchored) matching exactly the cluster devices; C(calico.ipAutoDetectionMethod) is written
-    too but has no effect under canal (the same values as the filter C(multihomed.rke2.canal_values)).
+    too but has no effect under canal.
   - V(calico) (C(rke2-calico), the tigera-operator chart) C(installation.calicoNetwork.nodeAddressAutodetectionV4)
     with C(cidrs) set to the cluster CIDR; the chart's own C(firstFound) applies only when this is empty.
   - V(cilium) (C(rke2-cilium)) C(devices), the cluster devices; with O(multus), C(cni.exclusive=false) unless

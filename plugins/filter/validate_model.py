@@ -43,14 +43,31 @@ EXAMPLES = r"""
 
 RETURN = r"""
 _value:
-  description: What the model amounts to.
+  description:
+    - The validated model (the report), schema version 2 (key C(version)); docs/api.md describes it. Readers refuse any
+      other version. With C(errors=return) and problems found, C(errors), C(by_host) and C(model) instead.
   type: dict
   contains:
-    networks: {description: Network names., type: list, elements: str}
+    version: {description: The schema version of the report (2)., type: int}
+    networks: {description: Network names, in model order., type: list, elements: str}
+    hosts: {description: Every host attached to any network, in inventory order., type: list, elements: str}
     cluster_network: {description: Name of the cluster network., type: str}
-    plans: {description: Host name to NIC plan (see the host_networks filter)., type: dict}
-    warnings: {description: Things to know that are not errors (DHCP daemon needed, ...)., type: list, elements: str}
+    plans:
+      description: "Host name to NIC plan: one entry per NIC (network, purpose, device, parent, vlan, bridge or shim,
+        address, prefix, dhcp, gateway, default_route, mtu, routes, mac; the IPv6 side with a C(6) suffix)."
+      type: dict
+    cluster:
+      description: "The cluster network for RKE2 and the primary CNI: network, cidr, groups, every node's cluster
+        device (C(devices)), C(node_ips) (static ones; DHCP nodes are read from facts)."
+      type: dict
+    nads: {description: The NetworkAttachmentDefinition objects (what C(nad_manifests) returns)., type: list, elements: dict}
+    attachments: {description: "Network name to its NAD: name, namespace, type, ipam, cidr.", type: dict}
+    storage_candidates: {description: Storage networks that have an attachment (Longhorn's storage network)., type: list, elements: str}
     multus: {description: "Optional Multus parts needed: C(dhcp_daemon), C(whereabouts).", type: dict}
+    warnings: {description: Things to know that are not errors (DHCP daemon needed, ...)., type: list, elements: str}
+    errors: {description: "With C(errors=return): every problem, each once.", type: list, elements: str}
+    by_host: {description: "With C(errors=return): host name to the problems that name it.", type: dict}
+    model: {description: "With C(errors=return): the problems of the model itself (no host named).", type: list, elements: str}
 """
 
 import re

@@ -38,7 +38,7 @@ options:
   definitions:
     description:
       - NetworkAttachmentDefinition objects (C(apiVersion), C(kind), C(metadata.name), C(metadata.namespace),
-        C(metadata.labels), C(spec.config)), usually C(multihomed_networks | multihomed.rke2.nad_manifests).
+        C(metadata.labels), C(spec.config)), usually C(multihomed_report | multihomed.rke2.nad_manifests).
       - C(spec.config) is a JSON string; a mapping is accepted too and serialized.
       - C(apiVersion) and C(kind) default to C(k8s.cni.cncf.io/v1) and C(NetworkAttachmentDefinition).
     type: list
@@ -102,7 +102,7 @@ seealso:
 EXAMPLES = r"""
 - name: Apply the NADs of every network that has an attachment
   multihomed.rke2.network_attachment:
-    definitions: "{{ multihomed_networks | multihomed.rke2.nad_manifests }}"
+    definitions: "{{ multihomed_report | multihomed.rke2.nad_manifests }}"
     create_namespaces: true
     prune: true
     kubeconfig: /etc/rancher/rke2/rke2.yaml
@@ -114,7 +114,7 @@ EXAMPLES = r"""
   block:
     - name: Apply the NADs
       multihomed.rke2.network_attachment:
-        definitions: "{{ multihomed_networks | multihomed.rke2.nad_manifests }}"
+        definitions: "{{ multihomed_report | multihomed.rke2.nad_manifests }}"
 
 - name: Remove one hand-written NAD
   multihomed.rke2.network_attachment:

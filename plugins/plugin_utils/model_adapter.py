@@ -30,7 +30,6 @@ display = Display()
 _FRAGMENTS = {
     "multihomed.rke2.model": ModuleDocFragment.DOCUMENTATION,
     "multihomed.rke2.model.inventory": ModuleDocFragment.INVENTORY,
-    "multihomed.rke2.model.plan": ModuleDocFragment.PLAN,
     "multihomed.rke2.model.report": ModuleDocFragment.REPORT,
 }
 _ARGSPEC_KEYS = ("type", "elements", "choices", "default", "required", "no_log")

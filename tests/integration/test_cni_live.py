@@ -18,13 +18,20 @@ import pytest
 
 from cni import CNI_PATH, Netns, cni, veth
 
-from ansible_collections.multihomed.rke2.plugins.filter.cni_config import cni_config
 from ansible_collections.multihomed.rke2.plugins.filter.nad_manifests import nad_manifests
+from ansible_collections.multihomed.rke2.plugins.filter.validate_model import validate_model
+from ansible_collections.multihomed.rke2.plugins.module_utils import k8s_render
+from ansible_collections.multihomed.rke2.plugins.module_utils.model import load_networks
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="needs root for network namespaces")
 
 SEG = {"A": "198.18.70", "B": "198.18.71"}
 DEV = {"A": "ens224", "B": "ens256"}
+
+
+def cni_config(networks, network):
+    """One network's CNI config as the NAD's spec.config carries it (the renderer the NADs are built with)."""
+    return k8s_render.network_cni_config(load_networks(networks), network)
 
 
 def model(storage_attachment=None, services_attachment=None):
@@ -169,7 +176,8 @@ def test_macvlan_dhcp_reference_nads(lab, pods):
          "mode": "bridge", "ipam": {"type": "dhcp"}, "cni_version": "0.3.1"},
         {"name": "macvlan-private-dhcp", "namespace": "multus-network-attachments", "type": "macvlan",
          "mode": "bridge", "ipam": {"type": "dhcp"}, "cni_version": "0.3.1"})
-    confs = [json.loads(nad["spec"]["config"]) for nad in nad_manifests(nets)]
+    report = validate_model(nets, {}, {"nodes": []})
+    confs = [json.loads(nad["spec"]["config"]) for nad in nad_manifests(report)]
     assert [c["master"] for c in confs] == ["ens224", "ens256"]
     node1, node2 = lab["nodes"]
     pod1, pod2 = pods("dhcp1"), pods("dhcp2")

@@ -68,3 +68,68 @@ def test_plan_shows_the_values_the_servers_receive(cni, tmp_path):
     assert shown == written
     if cni == "canal":
         assert shown["rke2-canal HelmChartConfig values"]["flannel"]["backend"] == "host-gw"
+
+
+NADS_BOTH_WAYS = """---
+- name: The NADs as a user renders them with the public filter
+  hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: multihomed_networks | validate_model(hostvars, groups) | nad_manifests
+      ansible.builtin.copy:
+        content: "{{ multihomed_networks | multihomed.rke2.validate_model(hostvars, groups)
+                     | multihomed.rke2.nad_manifests | to_nice_json }}"
+        dest: "{{ out }}"
+        mode: "0600"
+"""
+
+
+@pytest.mark.parametrize("inventory", ["inventories/lab", "inventories/example"])
+def test_nad_manifests_gives_exactly_what_the_role_applies(inventory, tmp_path):
+    """issue 26: the public filter and the role multus_networks (playbooks/multus.yml, its preflight step) give the
+    same NADs; with a whereabouts pool over the nodes' storage addresses both exclude every node's address (the
+    filter used to build the model without hosts, so its pool could hand a node's address to a pod)."""
+    import json  # pylint: disable=import-outside-toplevel
+    with open(os.path.join(ROOT, inventory, "group_vars", "all", "networks.yml")) as f:
+        networks = yaml.safe_load(f)["multihomed_networks"]
+    storage = networks["storage"]
+    storage["attachment"]["ipam"] = {"type": "whereabouts"}
+    extra = tmp_path / "networks.json"
+    extra.write_text(json.dumps({"multihomed_networks": networks}))
+    env = dict(os.environ, ANSIBLE_CONFIG=os.path.join(ROOT, "ansible.cfg"), ANSIBLE_FORCE_COLOR="0",
+               ANSIBLE_STDOUT_CALLBACK="ansible.builtin.json",
+               PATH=os.path.join(ROOT, ".venv", "bin") + os.pathsep + os.environ["PATH"])
+    role = subprocess.run(["ansible-playbook", "-i", inventory, "playbooks/multus.yml", "--tags",
+                           "multus_networks_preflight", "-e", f"@{extra}"], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=300, check=False)
+    assert role.returncode == 0, role.stdout[-3000:] + role.stderr[-2000:]
+    out = json.loads(role.stdout[role.stdout.index("{"):])
+    applied = [r["ansible_facts"]["multus_networks_definitions"] for p in out["plays"] for t in p["tasks"]
+               for r in t["hosts"].values() if "multus_networks_definitions" in r.get("ansible_facts", {})]
+    assert len(applied) == 1, "the role's preflight did not run once"
+    (tmp_path / "play.yml").write_text(NADS_BOTH_WAYS)
+    env["ANSIBLE_STDOUT_CALLBACK"] = "ansible.builtin.default"
+    mine = subprocess.run(["ansible-playbook", "-i", inventory, str(tmp_path / "play.yml"), "-e", f"@{extra}",
+                           "-e", f"out={tmp_path / 'nads.json'}"], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=300, check=False)
+    assert mine.returncode == 0, mine.stdout[-3000:] + mine.stderr[-2000:]
+    filtered = json.loads((tmp_path / "nads.json").read_text())
+    assert filtered == applied[0]
+    nad = next(n for n in filtered if n["metadata"]["name"] == storage["attachment"]["name"])
+    ipam = json.loads(nad["spec"]["config"])["ipam"]
+    nodes = sorted(f"{v}/32" for v in _storage_addresses(inventory))
+    assert ipam["type"] == "whereabouts"
+    # the lab's agents have static storage addresses (the example's take theirs by DHCP: none to exclude)
+    assert nodes or inventory.endswith("example")
+    assert all(n in ipam.get("exclude", []) for n in nodes), ipam
+
+
+def _storage_addresses(inventory):
+    """The static storage addresses of the inventory's hosts (host_vars)."""
+    out = []
+    for path in sorted(os.listdir(os.path.join(ROOT, inventory, "host_vars"))):
+        with open(os.path.join(ROOT, inventory, "host_vars", path)) as f:
+            address = ((yaml.safe_load(f) or {}).get("multihomed_addresses") or {}).get("storage")
+        if address and address != "dhcp":
+            out.append(address)
+    return out

@@ -71,12 +71,11 @@ def test_collection_builds_and_installs_offline(tmp_path):
     env["ANSIBLE_COLLECTIONS_PATH"] = str(dest)
     listing = run(os.path.join(BIN, "ansible-doc"), "-t", "filter", "-l", "multihomed.rke2", env=env)
     assert listing.returncode == 0, listing.stderr
-    for name in ("canal_values", "cni_config", "host_networks", "nad_manifests", "network_selection", "node_ip",
-                 "validate_model", "multus_values", "netplan_config", "nm_connections", "to_manifest_yaml"):
+    for name in ("nad_manifests", "network_selection", "node_ip", "validate_model", "plan_text", "topology_dot"):
         assert "multihomed.rke2.%s" % name in listing.stdout
     modules = run(os.path.join(BIN, "ansible-doc"), "-l", "multihomed.rke2", env=env)
     assert "multihomed.rke2.network_attachment" in modules.stdout, modules.stdout + modules.stderr
-    doc = run(os.path.join(BIN, "ansible-doc"), "-t", "filter", "multihomed.rke2.canal_values", env=env)
+    doc = run(os.path.join(BIN, "ansible-doc"), "-t", "filter", "multihomed.rke2.primary_cni_values", env=env)
     assert doc.returncode == 0 and "regexIface" in doc.stdout
     syntax = run(os.path.join(BIN, "ansible-playbook"), "--syntax-check", "-i", os.path.join(ROOT, "inventories", "example"),
                  "multihomed.rke2.site", env=env, cwd=str(tmp_path))

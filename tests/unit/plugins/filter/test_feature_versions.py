@@ -1,5 +1,5 @@
 # -*- coding: utf-8 -*-
-# The version filters only adapt versions.py / longhorn_rwx.py: their DOCUMENTATION lists what the table knows, and
+# The version filter only adapts versions.py: its DOCUMENTATION lists what the table knows, and
 # bad input is an AnsibleFilterError naming the filter.
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from ansible.errors import AnsibleFilterError
 
 from ansible_collections.multihomed.rke2.plugins.filter import feature_versions as fv_plugin
 from ansible_collections.multihomed.rke2.plugins.filter.feature_versions import feature_versions
-from ansible_collections.multihomed.rke2.plugins.filter.longhorn_rwx_settings import longhorn_rwx_settings
 from ansible_collections.multihomed.rke2.plugins.module_utils import versions
 
 
@@ -33,22 +32,8 @@ def test_feature_versions():
     (lambda: feature_versions(["nope"]), "feature_versions: unknown features nope; known: canal_regex_iface"),
     (lambda: feature_versions("route_priority"), "feature_versions: expected a list of feature names"),
     (lambda: feature_versions(["route_priority"], rke2_versions="x"), "unexpected keyword"),
-    (lambda: longhorn_rwx_settings("storage"), "longhorn_rwx_settings: expected the NAD as <namespace>/<name>"),
-    (lambda: longhorn_rwx_settings("a/b", live="x,y"), None),
 ])
 def test_bad_input_names_the_filter(call, expected):
-    if expected is None:  # a comma-separated string is read as a list, the way Ansible's list options are
-        assert call()["errors"]
-        return
     with pytest.raises((AnsibleFilterError, TypeError)) as err:
         call()
     assert expected in str(err.value)
-
-
-def test_longhorn_rwx_settings():
-    assert longhorn_rwx_settings("ns/nad", version="1.11.0") == {
-        "feature": "longhorn_rwx_endpoint_network", "settings": {"endpoint-network-for-rwx-volume": "ns/nad"},
-        "helm_values": {"defaultSettings": {"endpointNetworkForRWXVolume": "ns/nad"}}, "errors": [], "warnings": []}
-    live = longhorn_rwx_settings("ns/nad", live=["storage-network-for-rwx-volume-enabled"])
-    assert live["settings"] == {"storage-network-for-rwx-volume-enabled": "true"}
-    assert live["warnings"][0].startswith("Longhorn version unknown: the cluster has the Setting")

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.multihomed.rke2.plugins.filter.canal_values import canal_values
 from ansible_collections.multihomed.rke2.plugins.filter.multus_values import multus_values
+from ansible_collections.multihomed.rke2.plugins.filter.nad_manifests import nad_manifests
 from ansible_collections.multihomed.rke2.plugins.filter.node_ip import node_ip
+from ansible_collections.multihomed.rke2.plugins.filter.primary_cni_values import primary_cni_values
 from ansible_collections.multihomed.rke2.plugins.filter.validate_model import validate_model
 
 NETWORKS = {"cluster": {"cidr": "198.18.40.0/24", "gateway": "198.18.40.1", "purpose": "cluster",
@@ -20,15 +21,15 @@ GROUPS = {"servers": ["s1"]}
 def test_report_readers():
     report = validate_model(NETWORKS, HOSTVARS, GROUPS)
     assert node_ip(report, HOSTVARS["s1"]) == "198.18.40.11"
-    assert canal_values(report, backend="host-gw") == {"flannel": {"backend": "host-gw", "iface": "ens192"},
-                                                       "calico": {"ipAutoDetectionMethod": "cidr=198.18.40.0/24"}}
+    assert primary_cni_values(report, "canal", backend="host-gw") == {
+        "flannel": {"backend": "host-gw", "iface": "ens192"}, "calico": {"ipAutoDetectionMethod": "cidr=198.18.40.0/24"}}
     assert multus_values(report) == {"manifests": {"dhcpDaemonSet": False}, "rke2-whereabouts": {"enabled": False}}
 
 
 @pytest.mark.parametrize("call, expected", [
-    (lambda r: canal_values(r, backend="udp"), "canal_values: invalid arguments: value of backend must be one of: "
-                                               "vxlan, host-gw, wireguard, got: udp"),
-    (lambda r: canal_values(r, autodetect="magic"), "value of autodetect must be one of: cidr, interface"),
+    (lambda r: primary_cni_values(r, "canal", backend="udp"), "backend must be one of: vxlan, host-gw, wireguard"),
+    (lambda r: primary_cni_values(r, "canal", autodetect="magic"), "value of autodetect must be one of: cidr, interface"),
+    (lambda r: nad_manifests(NETWORKS), "nad_manifests: the input must be the validated model"),
     (lambda r: node_ip(NETWORKS, HOSTVARS["s1"]), "node_ip: the input must be the validated model"),
     (lambda r: multus_values(NETWORKS), "multus_values: the input must be the validated model"),
     (lambda r: node_ip(r, {"inventory_hostname": "x"}), "host 'x': groups: the host is in none of the cluster"),
