@@ -7,7 +7,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 name: drift_report
 author: multihomed.rke2 contributors
-version_added: 0.3.0
+version_added: 0.1.0
 short_description: What differs between the model and the hosts and the cluster API, as one report
 description:
   - Combines what C(playbooks/drift.yml) gathered in check mode into one report with a readable summary and an exit

@@ -7,7 +7,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 name: feature_versions
 author: multihomed.rke2 contributors
-version_added: 0.2.0
+version_added: 0.1.0
 short_description: Check that the RKE2 and Longhorn versions have the features in use
 description:
   - Checks each feature in use against the table of minimum versions (the collection's docs/compatibility.md). RKE2

@@ -7,7 +7,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 name: longhorn_network_plan
 author: multihomed.rke2 contributors
-version_added: 1.2.0
+version_added: 0.1.0
 short_description: What the role longhorn_network decides before it reads the cluster
 description:
   - The storage attachment Longhorn's C(storage-network) points at, its value C(<namespace>/<name>), the Helm values

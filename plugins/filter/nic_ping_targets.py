@@ -7,7 +7,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 name: nic_ping_targets
 author: multihomed.rke2 contributors
-version_added: 0.2.0
+version_added: 0.1.0
 short_description: Whom a host pings after applying its NIC plan
 description:
   - "Per network the gateway and every other host of the play on it, at the address that host saw (its

@@ -7,7 +7,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 name: plan_text
 author: multihomed.rke2 contributors
-version_added: 0.2.0
+version_added: 0.1.0
 short_description: The plan as text tables, before anything runs
 description:
   - Per host its NICs (network, device, VLAN, address, MTU, default route, node-ip); the cluster CNI chart values

@@ -9,7 +9,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 name: primary_cni_values
 author: multihomed.rke2 contributors
-version_added: 0.2.0
+version_added: 0.1.0
 short_description: HelmChartConfig values that pin RKE2's primary CNI to the cluster network
 description:
   - Values for the HelmChartConfig C(kube-system/rke2-<cni>) of the primary CNI, one set for the whole cluster, built

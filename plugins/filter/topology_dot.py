@@ -7,7 +7,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 name: topology_dot
 author: multihomed.rke2 contributors
-version_added: 0.2.0
+version_added: 0.1.0
 short_description: The cluster's network topology as Graphviz DOT source
 description:
   - Networks (CIDR, VLAN), hosts, one edge per NIC (device, address, default route) and the

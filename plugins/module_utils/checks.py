@@ -116,10 +116,6 @@ def is_ifname(value):
     return isinstance(value, str) and bool(IFNAME.match(value))
 
 
-def is_mac(value):
-    return isinstance(value, str) and bool(MAC.match(value))
-
-
 def mtu_problem(value):
     """None when value is a valid MTU, else the message (without the field)."""
     if is_int(value) and MTU_MIN <= value <= MTU_MAX:

@@ -18,16 +18,6 @@ from ansible_collections.multihomed.rke2.plugins.module_utils import family
 from ansible_collections.multihomed.rke2.plugins.module_utils.nic_config import l3_device
 
 
-def probe(lines):
-    """The preflight probe's ``key=value`` lines as a mapping; ``true``/``false`` become booleans."""
-    out = {}
-    for line in lines or []:
-        if "=" in line:
-            key, value = line.split("=", 1)
-            out[key] = (value == "true") if value in ("true", "false") else value
-    return out
-
-
 def _macs(facts):
     """Interface name -> lower-case MAC, from gathered facts (``ansible_facts``)."""
     out = {}
@@ -163,9 +153,3 @@ def ping_targets(plan, host, peers_seen):
             if addr:
                 out.append({"network": e["network"], "device": dev, "target": addr, "what": f"host {peer}", **mtu})
     return out
-
-
-def silent(targets, results):
-    """The targets that did not answer, as messages (``results``: one exit status line per target, ``0`` = reply)."""
-    return [f"network '{t['network']}' ({t['device']}) from {t['target']} ({t['what']})"
-            for t, r in zip(targets, results) if str(r).strip() != "0"]

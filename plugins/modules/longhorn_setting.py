@@ -11,7 +11,7 @@ DOCUMENTATION = r"""
 module: longhorn_setting
 author:
   - multihomed.rke2 contributors (@multihomed)
-version_added: 1.2.0
+version_added: 0.1.0
 short_description: Set Longhorn Settings (such as storage-network) in one task over one API connection
 description:
   - Looks whether Longhorn is installed (the API serves C(longhorn.io/v1beta2) C(Setting)); when it is not, changes

@@ -71,12 +71,12 @@ options:
         little after RKE2 first starts). V(0) fails at once when it is missing.
     type: int
     default: 0
-    version_added: 1.2.0
+    version_added: 0.1.0
   crd_wait_delay:
     description: Seconds between two looks for the CRD while waiting (O(crd_wait_timeout)).
     type: int
     default: 5
-    version_added: 1.2.0
+    version_added: 0.1.0
   create_namespaces:
     description:
       - Create the namespaces of O(definitions) that do not exist yet (labelled as managed by multihomed.rke2).

@@ -31,7 +31,7 @@ description:
     addresses would stay); the device's stanza is removed from them, or the file is set aside as
     C(<file>.multihomed-disabled) when nothing else is left in it. This is part of the diff and of the rollback.
   - In check mode nothing is written or run that changes the host; the result holds the full diff.
-version_added: 1.1.0
+version_added: 0.1.0
 author:
   - multihomed.rke2 contributors (@multihomed)
 options:

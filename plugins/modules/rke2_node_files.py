@@ -22,7 +22,7 @@ description:
   - In check mode nothing is written; the result holds the full diff (tokens masked) and the problems found, without
     failing, so a caller can judge every node before any node changes. Outside check mode a problem fails the call.
   - Also reports the installed RKE2 version (I(binary)) and warns when firewalld is active (I(probe_host)).
-version_added: 1.2.0
+version_added: 0.1.0
 author:
   - multihomed.rke2 contributors (@multihomed)
 options:

@@ -85,3 +85,17 @@ def test_public_examples_run_as_written(tmp_path):
     assert "graph topology" in (tmp_path / "topology.dot").read_text()
     nads = yaml.safe_load((tmp_path / "nads.yml").read_text())
     assert sorted(n["metadata"]["name"] for n in nads) == ["macvlan-longhorn-dhcp", "macvlan-private-dhcp"]
+
+
+def test_version_added_is_a_release_the_collection_has():
+    """Nothing has been released: every plugin and option is new in the first release, galaxy.yml's version."""
+    import glob  # pylint: disable=import-outside-toplevel
+    with open(os.path.join(ROOT, "galaxy.yml")) as f:
+        version = yaml.safe_load(f)["version"]
+    with open(os.path.join(ROOT, "changelogs", "changelog.yaml")) as f:
+        released = sorted((yaml.safe_load(f) or {}).get("releases") or {})
+    allowed = set(released) | {version}
+    for path in glob.glob(os.path.join(ROOT, "plugins", "*", "*.py")):
+        with open(path) as f:
+            for found in re.findall(r"version_added:\s*['\"]?([0-9.]+)", f.read()):
+                assert found in allowed, f"{os.path.relpath(path, ROOT)}: version_added {found} (releases: {allowed})"
