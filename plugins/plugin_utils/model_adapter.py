@@ -59,22 +59,22 @@ def _argument_spec(documentation):
     return {k: {key: v[key] for key in _ARGSPEC_KEYS if key in v} for k, v in options.items()}
 
 
-def _plain(value):
+def plain_data(value):
     """Plain dicts and lists of a templated value. ansible-core 2.19 and later pass lazy containers, which the
     validator's deepcopy would copy with their templar (ansible-core 2.22 warns that this is deprecated)."""
     if isinstance(value, Mapping):
-        return {_plain(k): _plain(v) for k, v in value.items()}
+        return {plain_data(k): plain_data(v) for k, v in value.items()}
     if isinstance(value, tuple):
-        return tuple(_plain(v) for v in value)
+        return tuple(plain_data(v) for v in value)
     if isinstance(value, (list, set, frozenset)):
-        return [_plain(v) for v in value]
+        return [plain_data(v) for v in value]
     return value
 
 
 def validate_args(documentation, name, **params):
     """The filter's arguments, checked and completed with defaults from its DOCUMENTATION (AnsibleFilterError)."""
     # An argument given as None means "not given" (Jinja callers pass None for optional arguments).
-    params = {k: _plain(v) for k, v in params.items() if v is not None}
+    params = {k: plain_data(v) for k, v in params.items() if v is not None}
     result = ArgumentSpecValidator(_argument_spec(documentation)).validate(params)
     if result.error_messages:
         raise AnsibleFilterError(f"{name}: invalid arguments: {'; '.join(result.error_messages)}")

@@ -70,6 +70,22 @@ def test_plan_shows_the_values_the_servers_receive(cni, tmp_path):
         assert shown["rke2-canal HelmChartConfig values"]["flannel"]["backend"] == "host-gw"
 
 
+ROLE_ALONE = """---
+- name: The role multus_networks on its own (no preflight.yml, no report published)
+  hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: Its preflight step
+      ansible.builtin.import_role:
+        name: multihomed.rke2.multus_networks
+        tasks_from: preflight.yml
+    - name: What it would apply
+      ansible.builtin.copy:
+        content: "{{ multus_networks_definitions | to_nice_json }}"
+        dest: "{{ out }}"
+        mode: "0600"
+"""
+
 NADS_BOTH_WAYS = """---
 - name: The NADs as a user renders them with the public filter
   hosts: localhost
@@ -115,6 +131,13 @@ def test_nad_manifests_gives_exactly_what_the_role_applies(inventory, tmp_path):
     assert mine.returncode == 0, mine.stdout[-3000:] + mine.stderr[-2000:]
     filtered = json.loads((tmp_path / "nads.json").read_text())
     assert filtered == applied[0]
+    # the role on its own validates the model once itself, against every host (multihomed.rke2.network_model)
+    (tmp_path / "alone.yml").write_text(ROLE_ALONE)
+    alone = subprocess.run(["ansible-playbook", "-i", inventory, str(tmp_path / "alone.yml"), "-e", f"@{extra}",
+                            "-e", f"out={tmp_path / 'alone.json'}"], cwd=ROOT, env=env, capture_output=True,
+                           text=True, timeout=300, check=False)
+    assert alone.returncode == 0, alone.stdout[-3000:] + alone.stderr[-2000:]
+    assert json.loads((tmp_path / "alone.json").read_text()) == filtered
     nad = next(n for n in filtered if n["metadata"]["name"] == storage["attachment"]["name"])
     ipam = json.loads(nad["spec"]["config"])["ipam"]
     nodes = sorted(f"{v}/32" for v in _storage_addresses(inventory))
