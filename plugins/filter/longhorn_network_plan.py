@@ -12,8 +12,7 @@ short_description: What the role longhorn_network decides before it reads the cl
 description:
   - The storage attachment Longhorn's C(storage-network) points at, its value C(<namespace>/<name>), the Helm values
     for installing Longhorn (C(defaultSettings.storageNetwork), plus the RWX value the version gives), the RWX plan
-    from the version alone, and the version check of the features in use (as the filter
-    C(multihomed.rke2.feature_versions)).
+    from the version alone, and the version check of the features in use (docs/compatibility.md).
   - Which RWX Setting is set on a running Longhorn is decided later, from its Settings, by the module
     C(multihomed.rke2.longhorn_setting) (its option C(rwx_network)).
 options:

@@ -42,14 +42,13 @@ _value:
   elements: dict
 """
 
-import copy
-
-from ansible_collections.multihomed.rke2.plugins.plugin_utils.model_adapter import filter_errors, require_report
+from ansible_collections.multihomed.rke2.plugins.plugin_utils.model_adapter import filter_errors, plain_data, require_report
 
 
 @filter_errors
 def nad_manifests(report):
-    return copy.deepcopy(require_report(report, "nad_manifests")["nads"])
+    # a plain copy: ansible-core 2.19 and later pass lazy containers, and deep-copying one is deprecated in 2.22
+    return plain_data(require_report(report, "nad_manifests")["nads"])
 
 
 class FilterModule(object):

@@ -16,7 +16,8 @@ description:
   - Used by C(playbooks/plan.yml), which touches no host.
 options:
   cni_values:
-    description: Chart values to show, title -> values (for example the rke2-canal and rke2-multus values).
+    description: Chart values to show, chart name -> values (for example C(rke2-canal) and C(rke2-multus)), each
+      under the title C(<chart> HelmChartConfig values).
     type: dict
     default: {}
 extends_documentation_fragment:

@@ -7,7 +7,7 @@
   ``defaultSettings.endpointNetworkForRWXVolume``).
 - 1.7 to 1.10: ``storage-network-for-rwx-volume-enabled`` = ``"true"`` (RWX volumes use the storage-network); the
   charts of those releases have no Helm value for it, so it is set as a Setting once Longhorn runs.
-- Older: an error (versions.py). Unknown version (feature_versions warns about it): the choice follows the Setting
+- Older: an error (versions.py). Unknown version (the version check warns about it): the choice follows the Setting
   objects the cluster has (longhorn-manager creates one per setting it knows, and 1.11 deletes the replaced one);
   without a cluster, the 1.11 Helm value (Helm ignores values a chart does not use).
 """
@@ -40,7 +40,7 @@ def rwx_settings(value, version="", live=None):
         if live and seen not in live and set(SETTINGS) & live:
             out["warnings"].append(f"Longhorn {version} was given, but the cluster has no Setting {seen} (it has "
                                    f"{', '.join(sorted(set(SETTINGS) & live))}): check longhorn_network_version")
-    else:  # unknown version: feature_versions warns about it; the cluster's Settings decide
+    else:  # unknown version: the version check warns about it; the cluster's Settings decide
         if live is None:
             endpoint = True
             out["warnings"].append(f"without the Longhorn version or a cluster to read, the Helm values carry "

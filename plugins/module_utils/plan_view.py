@@ -112,8 +112,8 @@ def render(report, cni_values=None):
     """The whole plan as text: hosts and NICs, the cluster CNI values, the NADs, Longhorn, warnings."""
     parts = [f"Hosts and NICs ({len(report['hosts'])} hosts, networks: {', '.join(report['networks'])})",
              hosts_table(report), ""]
-    for title, values in (cni_values or {}).items():
-        parts += [values_block(title, values), ""]
+    for chart, values in (cni_values or {}).items():
+        parts += [values_block(f"{chart} HelmChartConfig values", values), ""]
     parts += [f"NetworkAttachmentDefinitions ({len(report['nads'])})", nads_table(report) if report["nads"] else
               "(none)", "", "Longhorn: " + longhorn_line(report), ""]
     parts += ["Warnings:"] + [f"  - {w}" for w in report["warnings"]] if report["warnings"] else ["Warnings: none"]

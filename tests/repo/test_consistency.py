@@ -75,8 +75,8 @@ def test_collection_builds_and_installs_offline(tmp_path):
         assert "multihomed.rke2.%s" % name in listing.stdout
     modules = run(os.path.join(BIN, "ansible-doc"), "-l", "multihomed.rke2", env=env)
     assert "multihomed.rke2.network_attachment" in modules.stdout, modules.stdout + modules.stderr
-    doc = run(os.path.join(BIN, "ansible-doc"), "-t", "filter", "multihomed.rke2.primary_cni_values", env=env)
-    assert doc.returncode == 0 and "regexIface" in doc.stdout
+    doc = run(os.path.join(BIN, "ansible-doc"), "-t", "filter", "multihomed.rke2.nad_manifests", env=env)
+    assert doc.returncode == 0 and "whereabouts" in doc.stdout
     syntax = run(os.path.join(BIN, "ansible-playbook"), "--syntax-check", "-i", os.path.join(ROOT, "inventories", "example"),
                  "multihomed.rke2.site", env=env, cwd=str(tmp_path))
     assert syntax.returncode == 0, syntax.stdout + syntax.stderr

@@ -5,10 +5,8 @@ from __future__ import annotations
 import pytest
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.multihomed.rke2.plugins.filter.multus_values import multus_values
 from ansible_collections.multihomed.rke2.plugins.filter.nad_manifests import nad_manifests
 from ansible_collections.multihomed.rke2.plugins.filter.node_ip import node_ip
-from ansible_collections.multihomed.rke2.plugins.filter.primary_cni_values import primary_cni_values
 from ansible_collections.multihomed.rke2.plugins.filter.validate_model import validate_model
 
 NETWORKS = {"cluster": {"cidr": "198.18.40.0/24", "gateway": "198.18.40.1", "purpose": "cluster",
@@ -21,17 +19,12 @@ GROUPS = {"servers": ["s1"]}
 def test_report_readers():
     report = validate_model(NETWORKS, HOSTVARS, GROUPS)
     assert node_ip(report, HOSTVARS["s1"]) == "198.18.40.11"
-    assert primary_cni_values(report, "canal", backend="host-gw") == {
-        "flannel": {"backend": "host-gw", "iface": "ens192"}, "calico": {"ipAutoDetectionMethod": "cidr=198.18.40.0/24"}}
-    assert multus_values(report) == {"manifests": {"dhcpDaemonSet": False}, "rke2-whereabouts": {"enabled": False}}
+    assert [n["metadata"]["name"] for n in nad_manifests(report)] == []
 
 
 @pytest.mark.parametrize("call, expected", [
-    (lambda r: primary_cni_values(r, "canal", backend="udp"), "backend must be one of: vxlan, host-gw, wireguard"),
-    (lambda r: primary_cni_values(r, "canal", autodetect="magic"), "value of autodetect must be one of: cidr, interface"),
     (lambda r: nad_manifests(NETWORKS), "nad_manifests: the input must be the validated model"),
     (lambda r: node_ip(NETWORKS, HOSTVARS["s1"]), "node_ip: the input must be the validated model"),
-    (lambda r: multus_values(NETWORKS), "multus_values: the input must be the validated model"),
     (lambda r: node_ip(r, {"inventory_hostname": "x"}), "host 'x': groups: the host is in none of the cluster"),
 ])
 def test_errors_name_the_filter_and_the_problem(call, expected):

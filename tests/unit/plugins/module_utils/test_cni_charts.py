@@ -3,7 +3,8 @@
 
 Sources are summarised in docs/upstream-facts.md section 4 and ../shared/UPSTREAM-FACTS.md; when a chart changes,
 its SOURCES entry and its cases change together. module_utils only (ansible-test runs these without the controller);
-the filters primary_cni_values and multus_values are exercised through the role in tests/integration/test_rke2_install.py.
+the role's step multihomed.rke2.rke2_cluster (plugins/module_utils/rke2_charts.py) is exercised through the role in
+tests/integration/test_rke2_install.py and test_plan_playbook.py.
 """
 from __future__ import annotations
 
