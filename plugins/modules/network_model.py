@@ -27,26 +27,8 @@ options:
   report:
     description: The report already published (the fact C(multihomed_report)); used as it is when given.
     type: dict
-attributes:
-  action:
-    description: Runs on the controller as an action plugin.
-    support: full
-  async:
-    description: Not supported.
-    support: none
-  bypass_host_loop:
-    description: Runs per host of the play (use C(run_once) for one call).
-    support: none
-  check_mode:
-    description: Changes nothing in any mode.
-    support: full
-  diff_mode:
-    description: Nothing to diff.
-    support: none
-  platform:
-    description: Runs on the controller.
-    support: full
-    platforms: all
+extends_documentation_fragment:
+  - multihomed.rke2.controller_step
 """
 
 EXAMPLES = r"""

@@ -38,26 +38,8 @@ options:
     description: What the hosts are called in the message.
     type: str
     default: host
-attributes:
-  action:
-    description: Runs on the controller as an action plugin.
-    support: full
-  async:
-    description: Not supported.
-    support: none
-  bypass_host_loop:
-    description: Runs per host of the play; each host fails with the same message.
-    support: none
-  check_mode:
-    description: Changes nothing in any mode.
-    support: full
-  diff_mode:
-    description: Nothing to diff.
-    support: none
-  platform:
-    description: Runs on the controller.
-    support: full
-    platforms: all
+extends_documentation_fragment:
+  - multihomed.rke2.controller_step
 """
 
 EXAMPLES = r"""

@@ -55,26 +55,8 @@ options:
     description: The bootstrap server's node-ip (tells an IPv6-only cluster network).
     type: str
     default: ""
-attributes:
-  action:
-    description: Runs on the controller as an action plugin.
-    support: full
-  async:
-    description: Not supported.
-    support: none
-  bypass_host_loop:
-    description: Runs per host of the play (the role uses C(run_once)).
-    support: none
-  check_mode:
-    description: Changes nothing in any mode.
-    support: full
-  diff_mode:
-    description: Nothing to diff.
-    support: none
-  platform:
-    description: Runs on the controller.
-    support: full
-    platforms: all
+extends_documentation_fragment:
+  - multihomed.rke2.controller_step
 """
 
 EXAMPLES = r"""
