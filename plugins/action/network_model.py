@@ -11,9 +11,9 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible.errors import AnsibleError
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.multihomed.rke2.plugins.module_utils import report as report_mod
 from ansible_collections.multihomed.rke2.plugins.module_utils.checks import CollectionError
 from ansible_collections.multihomed.rke2.plugins.plugin_utils import model_adapter
 
@@ -29,7 +29,7 @@ class ActionModule(ActionBase):
         if given:
             try:
                 model_adapter.require_report(given, "network_model")
-            except Exception as exc:  # pylint: disable=broad-except
+            except AnsibleError as exc:
                 return dict(result, failed=True, msg=str(exc))
             return dict(result, changed=False, report=given, validated=False)
         networks = self._task.args.get("networks")
@@ -37,12 +37,10 @@ class ActionModule(ActionBase):
             return dict(result, failed=True, msg="network_model: networks (multihomed_networks) must be a mapping of "
                                                  f"network name to settings, got {type(networks).__name__}")
         try:
-            networks = model_adapter.plain_data(networks)
-            hosts = model_adapter.inventory_hosts(networks, task_vars.get("hostvars"), task_vars.get("groups"))
-            built = report_mod.build(networks, hosts)
+            built = model_adapter.validated_report(model_adapter.plain_data(networks), task_vars.get("hostvars"),
+                                                   task_vars.get("groups"))
         except CollectionError as exc:
             lines = getattr(exc, "errors", None) or [str(exc)]
             return dict(result, failed=True, errors=lines,
                         msg="invalid multihomed network model:\n  - " + "\n  - ".join(lines))
-        model_adapter.note_validation(hosts, built["networks"])
         return dict(result, changed=False, report=built, validated=True)

@@ -74,13 +74,8 @@ import re
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.multihomed.rke2.plugins.module_utils import report
 from ansible_collections.multihomed.rke2.plugins.module_utils.checks import ModelError
-from ansible_collections.multihomed.rke2.plugins.plugin_utils.model_adapter import (
-    filter_errors,
-    inventory_hosts,
-    note_validation,
-)
+from ansible_collections.multihomed.rke2.plugins.plugin_utils.model_adapter import filter_errors, validated_report
 
 
 def _problems(errors):
@@ -103,14 +98,11 @@ def validate_model(networks, hostvars, groups, errors="raise"):
     if errors not in ("raise", "return"):
         raise AnsibleFilterError(f"validate_model: errors {errors!r} is not one of raise, return")
     try:
-        hosts = inventory_hosts(networks, hostvars, groups)
-        result = report.build(networks, hosts)
+        return validated_report(networks, hostvars, groups)
     except ModelError as exc:
         if errors == "raise":
             raise
         return _problems(exc.errors)
-    note_validation(hosts, result["networks"])
-    return result
 
 
 class FilterModule(object):

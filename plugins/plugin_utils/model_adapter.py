@@ -24,6 +24,7 @@ from ansible_collections.multihomed.rke2.plugins.doc_fragments.model import Modu
 from ansible_collections.multihomed.rke2.plugins.module_utils import plan
 from ansible_collections.multihomed.rke2.plugins.module_utils.checks import CollectionError, ModelError
 from ansible_collections.multihomed.rke2.plugins.module_utils.model import Host
+from ansible_collections.multihomed.rke2.plugins.module_utils import report
 from ansible_collections.multihomed.rke2.plugins.module_utils.report import REPORT_VERSION
 
 display = Display()
@@ -133,6 +134,15 @@ def _stray_hosts(networks, hostvars, groups, attached):
                        f"({', '.join(wanted)}): add it to rke2_servers or rke2_agents (or the group a network "
                        "names), or remove it from rke2_cluster")
     return out
+
+
+def validated_report(networks, hostvars, groups):
+    """The model validated against every host of the inventory, as the report (ModelError with every problem): the
+    one validation the filter validate_model and the action network_model share."""
+    hosts = inventory_hosts(networks, hostvars, groups)
+    result = report.build(networks, hosts)
+    note_validation(hosts, result["networks"])
+    return result
 
 
 def note_validation(hosts, networks):
